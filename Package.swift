@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+// Drover: a Rancher-managed hybrid Linux + Windows Kubernetes cluster on Azure, as one typed program.
+//
+// Modules depend one way (see docs/architecture.md):
+//   drover ─► DroverCLI ─► DroverBlueprint ─► DroverEngine
+// DroverEngine knows no provider, no HTTP and no Azure or Rancher word.
+import PackageDescription
+
+let package = Package(
+    name: "Drover",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "drover", targets: ["drover"]),
+        .library(name: "DroverEngine", targets: ["DroverEngine"]),
+        .library(name: "DroverBlueprint", targets: ["DroverBlueprint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: Core
+
+        /// Generic resource graph, plan, apply, destroy, crash-safe state and events.
+        .target(name: "DroverEngine"),
+
+        /// The cluster spec (drover.yaml), profiles, preflight validation, spec → resource graph.
+        .target(
+            name: "DroverBlueprint",
+            dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
+        ),
+
+        // MARK: Command line
+
+        /// Commands, views (progress, plan, JSON events) and the composition root.
+        .target(
+            name: "DroverCLI",
+            dependencies: [
+                "DroverEngine", "DroverBlueprint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
+
+        /// Prints plan/apply/makespan numbers for docs/benchmarks.md; not a test.
+        .executableTarget(
+            name: "drover-benchmarks",
+            dependencies: ["DroverEngine", "DroverBlueprint"],
+            path: "Sources/DroverBenchmarks"
+        ),
+
+        // MARK: Tests
+
+        .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
+        .testTarget(
+            name: "DroverBlueprintTests",
+            dependencies: ["DroverBlueprint", "DroverEngine"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DroverCLITests",
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint"],
+            resources: [.copy("Snapshots")]
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+public enum DroverMain { public static func main() async {} }

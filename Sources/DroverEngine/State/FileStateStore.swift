@@ -1,0 +1,183 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// State kept in files: `PATH` (the snapshot), `PATH.journal`, `PATH.backup` (the previous snapshot) and `PATH.lock`.
+///
+/// Every file is created with mode 0600 because state holds secrets. The snapshot is replaced atomically
+/// (temporary file, fsync, rename, fsync of the folder); the journal is appended and synced entry by entry.
+public actor FileStateStore: StateStore {
+    /// The snapshot's path.
+    public nonisolated let path: String
+    private var journalDescriptor: Int32 = -1
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+    private let lineEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+    private let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    /// Creates a store for the snapshot at `path`; nothing is touched until used.
+    public init(path: String) { self.path = path }
+
+    deinit { if journalDescriptor >= 0 { close(journalDescriptor) } }
+
+    nonisolated var journalPath: String { path + ".journal" }
+    nonisolated var backupPath: String { path + ".backup" }
+    nonisolated var lockPath: String { path + ".lock" }
+
+    public func load() throws -> StateSnapshot {
+        var snapshot = StateSnapshot()
+        if let data = FileManager.default.contents(atPath: path) {
+            do { snapshot = try decoder.decode(StateSnapshot.self, from: data) } catch {
+                throw StateFileError(path: path, reason: DecodingErrorDescription(error))
+            }
+        }
+        guard let journal = FileManager.default.contents(atPath: journalPath), !journal.isEmpty else { return snapshot }
+        let lines = journal.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        for (index, line) in lines.enumerated() {
+            do {
+                snapshot.apply(try decoder.decode(JournalEntry.self, from: Data(line)))
+            } catch {
+                // A torn last line is what a crash in the middle of a write leaves; anything else is damage.
+                if index == lines.count - 1, journal.last != UInt8(ascii: "\n") { break }
+                throw StateFileError(path: journalPath, reason: "line \(index + 1): \(DecodingErrorDescription(error))")
+            }
+        }
+        return snapshot
+    }
+
+    public func append(_ entry: JournalEntry) throws {
+        if journalDescriptor < 0 {
+            journalDescriptor = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard journalDescriptor >= 0 else { throw StateFileError.posix("open", journalPath) }
+        }
+        var data = try lineEncoder.encode(entry)
+        data.append(UInt8(ascii: "\n"))
+        try Self.writeAll(journalDescriptor, data, path: journalPath)
+        guard fdatasync(journalDescriptor) == 0 else { throw StateFileError.posix("fdatasync", journalPath) }
+    }
+
+    public func commit(_ snapshot: StateSnapshot) throws {
+        let data = try encoder.encode(snapshot) + Data([UInt8(ascii: "\n")])
+        try Self.writeAtomically(data, to: path, backup: backupPath)
+        if journalDescriptor >= 0 {
+            close(journalDescriptor)
+            journalDescriptor = -1
+        }
+        if unlink(journalPath) != 0, errno != ENOENT { throw StateFileError.posix("unlink", journalPath) }
+    }
+
+    public func lock(operation: String) throws -> LockInfo {
+        let info = LockInfo.current(operation: operation)
+        let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            guard errno == EEXIST else { throw StateFileError.posix("create lock", lockPath) }
+            throw StateLockedError(holder: try readLock(), path: lockPath)
+        }
+        defer { close(fd) }
+        try Self.writeAll(fd, try lineEncoder.encode(info), path: lockPath)
+        _ = fsync(fd)
+        return info
+    }
+
+    public func unlock(_ lock: LockInfo) throws {
+        guard let holder = try? readLock(), holder.id == lock.id else { return }
+        if unlink(lockPath) != 0, errno != ENOENT { throw StateFileError.posix("unlink", lockPath) }
+    }
+
+    public func forceUnlock(id: String) throws {
+        guard FileManager.default.fileExists(atPath: lockPath) else {
+            throw ResourceError(code: "LockNotFound", message: "the state at \(path) is not locked")
+        }
+        let holder = try readLock()
+        guard holder.id == id else {
+            throw ResourceError(
+                code: "LockIDMismatch", message: "the lock at \(lockPath) has id \(holder.id), not \(id)",
+                remediation: "pass the id printed in the lock error")
+        }
+        if unlink(lockPath) != 0, errno != ENOENT { throw StateFileError.posix("unlink", lockPath) }
+    }
+
+    private func readLock() throws -> LockInfo {
+        guard let data = FileManager.default.contents(atPath: lockPath) else {
+            throw StateFileError(path: lockPath, reason: "the lock file cannot be read")
+        }
+        do { return try decoder.decode(LockInfo.self, from: data) } catch {
+            throw StateFileError(path: lockPath, reason: "the lock file is damaged; delete it if no drover is running")
+        }
+    }
+
+    /// Writes `data` to `path` so that a reader sees either the old or the new file, never a mix; keeps the old one as `backup`.
+    static func writeAtomically(_ data: Data, to path: String, backup: String?) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StateFileError.posix("create", temporary) }
+        do {
+            try writeAll(fd, data, path: temporary)
+            guard fsync(fd) == 0 else { throw StateFileError.posix("fsync", temporary) }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        if let backup, access(path, F_OK) == 0 {
+            unlink(backup)
+            guard link(path, backup) == 0 else { throw StateFileError.posix("link backup", backup) }
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw StateFileError.posix("rename", path)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
+        if dirfd >= 0 {
+            _ = fsync(dirfd)
+            close(dirfd)
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ data: Data, path: String) throws {
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw StateFileError.posix("write", path)
+                }
+                offset += written
+            }
+        }
+    }
+}
+
+/// A state file could not be read or written.
+public struct StateFileError: Error, Sendable, CustomStringConvertible {
+    /// The file concerned.
+    public var path: String
+    /// What went wrong.
+    public var reason: String
+
+    public var description: String { "\(path): \(reason)" }
+
+    static func posix(_ operation: String, _ path: String) -> StateFileError {
+        StateFileError(path: path, reason: "\(operation) failed: \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,2 @@
+import DroverCLI
+await DroverMain.main()

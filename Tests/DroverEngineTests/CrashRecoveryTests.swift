@@ -1,0 +1,65 @@
+import DroverEngine
+import Foundation
+import Testing
+
+@Suite struct CrashRecoveryTests {
+    /// Copies the state files as they are at the moment `vm-0` exists remotely but its create has not returned:
+    /// exactly what a `kill -9` at that instant leaves on disk.
+    @Test func killedRunResumesWithoutDuplicateCreate() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("drover.state.json").path
+        let crashed = dir.appendingPathComponent("crashed")
+        try FileManager.default.createDirectory(at: crashed, withIntermediateDirectories: true)
+        let cloud = FakeCloud()
+        await cloud.setOnCreate { address in
+            guard address.name == "vm-0" else { return }
+            for suffix in ["", ".journal"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.copyItem(atPath: path + suffix, toPath: crashed.appendingPathComponent("drover.state.json" + suffix).path)
+            }
+        }
+        _ = try await makeEngine(cloud, store: FileStateStore(path: path)).apply(
+            try await makeEngine(cloud, store: FileStateStore(path: path)).plan(network()))
+        await cloud.setOnCreate(nil)
+        await cloud.resetCalls()
+
+        // The next run starts from what the crash left behind.
+        let store = FileStateStore(path: crashed.appendingPathComponent("drover.state.json").path)
+        let left = try await store.load()
+        #expect(left.pendingOperations[address("vm-0")]?.kind == .create)
+        #expect(left.pendingOperations[address("vm-0")]?.resumeToken == "op-vm-0")
+        let engine = makeEngine(cloud, store: store)
+        let plan = try await engine.plan(network())
+        #expect(plan.change(for: address("vm-0"))?.resuming == true)
+        #expect(plan.changes.filter { $0.action != .noop }.map(\.address) == [address("vm-0")])
+        let result = try await engine.apply(plan)
+        #expect(result.succeeded)
+        #expect(await cloud.calls.map(\.description) == ["read fake.thing/vm-0"])
+        #expect(result.state.pendingOperations.isEmpty)
+        #expect(result.state.resources[address("vm-0")]?.outputs["id"] == "/fake/vm-0")
+    }
+
+    @Test func pendingCreateThatNeverReachedTheCloudIsCreatedWithItsResumeToken() async throws {
+        let cloud = FakeCloud()
+        var snapshot = StateSnapshot()
+        snapshot.apply(.pending(PendingOperation(address: address("group"), kind: .create, startedAt: Date(), resumeToken: "op-x", inputs: ["name": "group"])))
+        let engine = makeEngine(cloud, store: InMemoryStateStore(snapshot))
+        let result = try await engine.apply(try await engine.plan(Configuration([thing("group")])))
+        #expect(result.succeeded)
+        #expect(await cloud.calls.map(\.description) == ["read fake.thing/group", "create fake.thing/group"])
+    }
+
+    @Test func tornLastJournalLineIsIgnored() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("s.json").path
+        let store = FileStateStore(path: path)
+        try await store.append(.pending(PendingOperation(address: address("a"), kind: .create, startedAt: Date(), inputs: [:])))
+        let handle = try #require(FileHandle(forWritingAtPath: path + ".journal"))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"resource\":{\"_0\":{\"addr".utf8))
+        try handle.close()
+        let loaded = try await FileStateStore(path: path).load()
+        #expect(loaded.pendingOperations[address("a")] != nil)
+    }
+}
