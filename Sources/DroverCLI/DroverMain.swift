@@ -1,1 +1,0 @@
-public enum DroverMain { public static func main() async {} }

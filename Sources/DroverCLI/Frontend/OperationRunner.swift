@@ -1,0 +1,111 @@
+import ArgumentParser
+import DroverBlueprint
+import DroverEngine
+import Foundation
+
+/// Runs plan, apply or destroy for the CLI: spec → blueprint → locked engine run → rendered result.
+struct OperationRunner {
+    var options: GlobalOptions
+    var targets: [String]
+    var parallelism: Int
+
+    enum Outcome { case noChanges, changes }
+
+    func run(mode: PlanMode, planOnly: Bool, autoApprove: Bool) async throws -> Outcome {
+        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
+        let addresses = try targets.map { text -> ResourceAddress in
+            guard let address = ResourceAddress(parsing: text) else {
+                throw ValidationError("--target \(text) is not an address of the form type/name, such as azure.virtual_machine/k8s/win-0-vm")
+            }
+            return address
+        }
+        let progress = ProgressView(clock: SystemEngineClock(), write: { Console.out($0) })
+        let sink = options.json ? JSONEventView(write: { Console.out($0) }).sink : progress.sink
+        let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: sink)
+        let (spec, warnings) = try workspace.loadSpec()
+        for warning in warnings.ordered where !options.json { Console.err(warning.description) }
+        let configuration = Blueprint(spec: spec).configuration()
+        let engine = workspace.engine()
+        return try await workspace.store.withLock(operation: planOnly ? "plan" : mode.rawValue) {
+            let plan = try await engine.plan(configuration, mode: mode, targets: Set(addresses))
+            if !options.json { Console.out(PlanRenderer().render(plan)) }
+            guard plan.hasChanges else { return .noChanges }
+            if planOnly { return .changes }
+            if !autoApprove { try confirm(mode) }
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(10))
+                    progress.reportStillRunning()
+                }
+            }
+            defer { ticker.cancel() }
+            let result = try await engine.apply(plan)
+            if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
+            guard result.succeeded else { throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count) }
+            return .changes
+        }
+    }
+
+    private func confirm(_ mode: PlanMode) throws {
+        guard isatty(0) == 1 else {
+            throw ValidationError("\(mode.rawValue) needs confirmation and standard input is not a terminal; pass --auto-approve")
+        }
+        Console.out(mode == .destroy
+            ? "Do you really want to destroy all resources above? Only 'yes' will be accepted.\n  Enter a value: "
+            : "Do you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
+        guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            throw ResourceError(code: "Cancelled", message: "\(mode.rawValue) cancelled; nothing was changed")
+        }
+    }
+}
+
+/// Options shared by plan, apply and destroy.
+struct RunOptions: ParsableArguments {
+    @Option(name: .long, help: "Limit to this resource address and what it depends on (destroy: what depends on it). Repeatable.")
+    var target: [String] = []
+
+    @Option(name: .long, help: "The most operations running at once.")
+    var parallelism = Engine.defaultParallelism
+}
+
+/// `drover plan`.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show what apply would do, and why.")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var run: RunOptions
+    @Flag(help: "Plan a destroy instead.") var destroy = false
+    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 for no changes, 1 for an error, 2 when there are changes.")
+    var detailedExitCode = false
+
+    func run() async throws {
+        let outcome = try await OperationRunner(options: options, targets: run.target, parallelism: run.parallelism)
+            .run(mode: destroy ? .destroy : .apply, planOnly: true, autoApprove: false)
+        if detailedExitCode, outcome == .changes { throw ExitCode(2) }
+    }
+}
+
+/// `drover apply`.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "apply", abstract: "Build or change the cluster to match the spec.")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var run: RunOptions
+    @Flag(name: .customLong("auto-approve"), help: "Skip the confirmation.") var autoApprove = false
+
+    func run() async throws {
+        _ = try await OperationRunner(options: options, targets: run.target, parallelism: run.parallelism)
+            .run(mode: .apply, planOnly: false, autoApprove: autoApprove)
+    }
+}
+
+/// `drover destroy`.
+struct DestroyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "destroy", abstract: "Delete everything Drover built, dependents first.")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var run: RunOptions
+    @Flag(name: .customLong("auto-approve"), help: "Skip the confirmation.") var autoApprove = false
+
+    func run() async throws {
+        _ = try await OperationRunner(options: options, targets: run.target, parallelism: run.parallelism)
+            .run(mode: .destroy, planOnly: false, autoApprove: autoApprove)
+    }
+}

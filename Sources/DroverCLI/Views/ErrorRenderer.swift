@@ -1,0 +1,53 @@
+import ArgumentParser
+import DroverBlueprint
+import DroverEngine
+
+/// The spec has errors; nothing was touched.
+public struct SpecInvalidError: Error, Sendable {
+    /// Every diagnostic, errors and warnings.
+    public var diagnostics: [Diagnostic]
+}
+
+/// An apply or destroy finished with failures; the diagnostics were already shown as they happened.
+public struct RunIncompleteError: Error, Sendable {
+    /// The failures.
+    public var failures: [ResourceFailure]
+    /// How many resources were skipped.
+    public var skipped: Int
+}
+
+/// The one place that turns any error into the text the user reads and the process exit code.
+public enum ErrorRenderer {
+    /// The message for `error` (without a trailing newline).
+    public static func message(for error: any Error) -> String {
+        switch error {
+        case let error as SpecInvalidError:
+            let errors = error.diagnostics.filter { $0.severity == .error }.count
+            return error.diagnostics.ordered.map(\.description).joined(separator: "\n")
+                + "\n\n\(errors) error\(errors == 1 ? "" : "s") in the spec; nothing was created."
+        case let error as PlanError:
+            return "Error: \(error.message)" + (error.remediation.map { "\n  fix: \($0)" } ?? "")
+        case let error as StateLockedError:
+            return "Error: \(error.description)\n  fix: \(error.remediation)"
+        case let error as ResourceError:
+            return "Error: \(error.message)" + (error.remediation.map { "\n  fix: \($0)" } ?? "")
+        case let error as StateFileError:
+            return "Error: state file \(error.description)"
+        case let error as RunIncompleteError:
+            var lines = ["Error: \(error.failures.count) resource\(error.failures.count == 1 ? "" : "s") failed, \(error.skipped) skipped:"]
+            for failure in error.failures {
+                lines.append("  \(failure.address): \(failure.operation): \(failure.code.map { "\($0): " } ?? "")\(failure.message)")
+                if let fix = failure.remediation { lines.append("    fix: \(fix)") }
+            }
+            lines.append("Everything that succeeded is recorded; run the same command again to continue.")
+            return lines.joined(separator: "\n")
+        default:
+            return "Error: \(error)"
+        }
+    }
+
+    /// The exit code for `error`: 1 for every failure (2 is `plan --detailed-exitcode`'s "changes").
+    public static func exitCode(for error: any Error) -> ExitCode {
+        .failure
+    }
+}

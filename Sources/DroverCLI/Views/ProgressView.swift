@@ -1,0 +1,95 @@
+import DroverEngine
+import Foundation
+
+/// Turns engine events into the human progress lines (Terraform's UI hook): one line per start and finish,
+/// and "still creating… 1m20s" for work that takes long.
+public final class ProgressView: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running: [ResourceAddress: (operation: String, since: Double)] = [:]
+    private let write: @Sendable (String) -> Void
+    private let clock: any EngineClock
+
+    /// Creates a view writing lines through `write`, timing with `clock`.
+    public init(clock: any EngineClock, write: @escaping @Sendable (String) -> Void) {
+        self.clock = clock
+        self.write = write
+    }
+
+    /// The sink to give the engine.
+    public var sink: EngineEventSink { { [self] event in self.handle(event) } }
+
+    private static func verb(_ operation: String?) -> (ing: String, noun: String) {
+        switch operation {
+        case "create": return ("Creating", "Creation")
+        case "update": return ("Modifying", "Modifications")
+        case "delete": return ("Destroying", "Destruction")
+        default: return ("Reading", "Read")
+        }
+    }
+
+    /// Formats seconds as `45s`, `1m20s` or `1h02m`.
+    public static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
+    }
+
+    func handle(_ event: EngineEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        let name = event.address?.description ?? ""
+        let verb = Self.verb(event.operation)
+        switch event.kind {
+        case .started:
+            running[event.address!] = (event.operation ?? "", clock.now())
+            write("\(name): \(verb.ing)...\(event.message.map { " (\($0))" } ?? "")")
+        case .progress:
+            write("\(name): \(event.message ?? "")")
+        case .succeeded:
+            running[event.address!] = nil
+            write("\(name): \(verb.noun) complete after \(Self.duration(event.elapsedSeconds ?? 0))")
+        case .failed:
+            if let address = event.address { running[address] = nil }
+            write("\(name): \(verb.noun) failed after \(Self.duration(event.elapsedSeconds ?? 0)): \(event.message ?? "")")
+        case .skipped:
+            write("\(name): Skipped (\(event.message ?? "a dependency failed"))")
+        case .drift:
+            write("\(name): Drift: \(event.message ?? "")\(event.paths.map { " [\($0.joined(separator: ", "))]" } ?? "")")
+        case .finished:
+            let c = event.counts ?? [:]
+            var text = "\nApply complete! Resources: \(c["create"] ?? 0) added, \(c["update"] ?? 0) changed, \(c["delete"] ?? 0) destroyed."
+            if let failed = c["failed"] { text = "\nApply incomplete: \(failed) failed, \(c["skipped"] ?? 0) skipped; \(c["create"] ?? 0) added, \(c["update"] ?? 0) changed, \(c["delete"] ?? 0) destroyed." }
+            write(text)
+        case .outputs, .planned:
+            break
+        }
+    }
+
+    /// Writes a "still …" line for every operation running longer than `threshold` seconds.
+    public func reportStillRunning(threshold: Double = 10) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = clock.now()
+        for (address, entry) in running.sorted(by: { $0.key < $1.key }) where now - entry.since >= threshold {
+            write("\(address): Still \(Self.verb(entry.operation).ing.lowercased())... [\(Self.duration(now - entry.since)) elapsed]")
+        }
+    }
+}
+
+/// Writes every engine event as one JSON object per line (`--json`).
+public struct JSONEventView: Sendable {
+    private let write: @Sendable (String) -> Void
+
+    /// Creates a view writing lines through `write`.
+    public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
+
+    /// The sink to give the engine.
+    public var sink: EngineEventSink {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return { event in
+            if let data = try? encoder.encode(event), let line = String(data: data, encoding: .utf8) { write(line) }
+        }
+    }
+}
