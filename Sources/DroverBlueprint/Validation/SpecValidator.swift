@@ -84,7 +84,8 @@ public struct SpecValidator: Sendable {
             let first = IPv4Address(usable.lowerBound), last = IPv4Address(usable.upperBound)
             var seen: [IPv4Address: PlannedNode] = [:]
             for node in nodes {
-                let addressPath = node.specPath.hasPrefix("cluster.nodePools") ? "\(node.specPath).firstAddress" : node.specPath
+                let explicit = node.specPath.hasPrefix("cluster.nodePools") && spec.cluster.nodePools.first { $0.name == node.pool }?.firstAddress != nil
+                let addressPath = explicit ? "\(node.specPath).firstAddress" : node.specPath
                 guard let address = node.privateAddress else {
                     if let pool = spec.cluster.nodePools.first(where: { $0.name == node.pool }), let text = pool.firstAddress, IPv4Address(text) == nil {
                         if node.index == 0 { check.error(addressPath, "`\(text)` is not an IPv4 address", fix: "write an address between \(first) and \(last)") }
@@ -93,7 +94,9 @@ public struct SpecValidator: Sendable {
                     }
                     continue
                 }
-                if !usable.contains(address.value) {
+                if !usable.contains(address.value), !explicit {
+                    check.error(addressPath, "\(subnet) has no usable address left for \(node.vmName)", fix: "Azure can assign \(first) to \(last) there: use a larger subnet or fewer nodes")
+                } else if !usable.contains(address.value) {
                     let reserved = subnet.contains(address)
                     check.error(addressPath,
                         reserved
