@@ -113,7 +113,7 @@ public struct Blueprint: Sendable {
         ]))
 
         // Stage 6: the hybrid custom cluster.
-        if spec.cluster.nodePools.contains(where: { $0.os == .windows }) { resources.append(secret("windows-admin")) }
+        if spec.cluster.nodePools.contains(where: { $0.os == .windows }), spec.admin.windowsPassword == nil { resources.append(secret("windows-admin")) }
         resources.append(DesiredResource(ResourceAddress(type: "rancher.cluster", name: spec.cluster.name), inputs: [
             "name": .string(spec.cluster.name), "api": .string(spec.profile == .current ? "provisioning.cattle.io/v1" : "v3"),
             "kubernetesVersion": .string(spec.cluster.kubernetesVersion),

@@ -1,0 +1,107 @@
+import DroverBlueprint
+import DroverCLI
+import DroverEngine
+import Foundation
+import Testing
+
+/// Compares `actual` with the golden file `Snapshots/NAME`; `DROVER_RECORD_SNAPSHOTS=1` rewrites it.
+func assertSnapshot(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    let file = folder.appendingPathComponent(name)
+    if ProcessInfo.processInfo.environment["DROVER_RECORD_SNAPSHOTS"] != nil {
+        try actual.write(to: file, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try #require(try? String(contentsOf: file, encoding: .utf8), "missing snapshot \(name); record with DROVER_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+    #expect(actual == expected, sourceLocation: sourceLocation)
+}
+
+/// Records secrets the blueprint would otherwise generate, so a test can check none leaks.
+struct FixedSecretHandler: ResourceHandler {
+    typealias Inputs = Value
+    struct Outputs: Codable, Sendable { var value: String }
+    let type = "drover.secret"
+    var sensitiveOutputs: Set<String> { ["value"] }
+    func create(_ inputs: Value, context: OperationContext) async throws -> Outputs { Outputs(value: "SECRET-\(context.address.name)") }
+    func read(_ inputs: Value, prior: Outputs?, context: OperationContext) async throws -> Outputs? { prior }
+    func update(from old: Value, to new: Value, prior: Outputs, context: OperationContext) async throws -> Outputs { prior }
+    func delete(_ inputs: Value, prior: Outputs, context: OperationContext) async throws {}
+}
+
+final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var all: [String] { lock.withLock { stored } }
+    func append(_ line: String) { lock.withLock { stored.append(line) } }
+}
+
+final class StepClock: EngineClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds = 0.0
+    func now() -> Double { lock.withLock { seconds } }
+    func set(_ value: Double) { lock.withLock { seconds = value } }
+}
+
+@Suite struct RenderingTests {
+    @Test func defaultPlanMatchesGolden() async throws {
+        let configuration = Blueprint(spec: .defaults(for: .current)).configuration()
+        let plan = try await Engine(registry: Blueprint.registry(), store: InMemoryStateStore()).plan(configuration)
+        try assertSnapshot(PlanRenderer().render(plan), named: "plan-current.txt")
+    }
+
+    @Test func changedSpecPlansDeletesAndHidesSecrets() async throws {
+        var registry = ProviderRegistry()
+        registry.register(FixedSecretHandler())
+        let store = InMemoryStateStore()
+        let engine = Engine(registry: Blueprint.registry(with: registry), store: store)
+        // Create only the secrets; everything else stays planned.
+        let base = Blueprint(spec: .defaults(for: .current)).configuration()
+        let secrets = Set(base.resources.keys.filter { $0.type == "drover.secret" })
+        _ = try await engine.apply(try await engine.plan(base, targets: secrets))
+        var spec = ClusterSpec.defaults(for: .current)
+        spec.rancher.version = "v2.14.1"
+        spec.admin.windowsPassword = "Correct-Horse-42"
+        let text = PlanRenderer().render(try await engine.plan(Blueprint(spec: spec).configuration()))
+        #expect(!text.contains("SECRET-"))
+        #expect(!text.contains("Correct-Horse-42"))
+        #expect(text.contains("adminPassword"))
+        #expect(text.contains("(sensitive)"))
+        #expect(text.contains("Plan: 35 to add, 0 to change, 1 to destroy."))
+    }
+
+    @Test func noChangesSaysSo() async throws {
+        var registry = ProviderRegistry()
+        registry.register(FixedSecretHandler())
+        let engine = Engine(registry: registry, store: InMemoryStateStore())
+        let config = Configuration([DesiredResource("drover.secret/a", inputs: ["length": 16])])
+        _ = try await engine.apply(try await engine.plan(config))
+        #expect(PlanRenderer().render(try await engine.plan(config)) == "No changes. The infrastructure matches the configuration.\n")
+    }
+
+    @Test func progressMatchesGolden() throws {
+        let clock = StepClock()
+        let lines = Lines()
+        let view = ProgressView(clock: clock, write: { lines.append($0) })
+        let vm: ResourceAddress = "azure.virtual_machine/k8s/win-0-vm"
+        let nic: ResourceAddress = "azure.network_interface/k8s/win-0-vm"
+        view.sink(EngineEvent(.started, address: nic, operation: "create"))
+        view.sink(EngineEvent(.started, address: vm, operation: "create"))
+        clock.set(3)
+        view.sink(EngineEvent(.succeeded, address: nic, operation: "create", elapsedSeconds: 3))
+        clock.set(80)
+        view.reportStillRunning()
+        view.sink(EngineEvent(.progress, address: vm, message: "provisioningState Creating"))
+        clock.set(3725)
+        view.reportStillRunning()
+        view.sink(EngineEvent(.failed, address: vm, operation: "create", message: "SkuNotAvailable", elapsedSeconds: 3725))
+        view.sink(EngineEvent(.skipped, address: "azure.vm_extension/k8s/win-0-vm/join"))
+        view.sink(EngineEvent(.finished, counts: ["create": 1, "failed": 1, "skipped": 1]))
+        try assertSnapshot(lines.all.joined(separator: "\n") + "\n", named: "progress.txt")
+    }
+
+    @Test func jsonEventsAreOneObjectPerLine() throws {
+        let lines = Lines()
+        JSONEventView(write: { lines.append($0) }).sink(EngineEvent(.started, address: "azure.resource_group/k8s", operation: "create"))
+        #expect(lines.all == [#"{"address":"azure.resource_group/k8s","kind":"started","operation":"create"}"#])
+    }
+}
