@@ -40,6 +40,12 @@ public struct NetworkSettings: Sendable, Equatable {
     public var vnet: String
     /// The subnet's CIDR, inside `vnet`.
     public var subnet: String
+
+    /// Creates network settings.
+    public init(vnet: String, subnet: String) {
+        self.vnet = vnet
+        self.subnet = subnet
+    }
 }
 
 /// The Rancher server.
@@ -113,6 +119,20 @@ public struct NodePool: Sendable, Equatable {
     public var windowsVersion: WindowsVersion?
     /// The first static private address; when absent, pools take consecutive addresses from the subnet's first usable one.
     public var firstAddress: String?
+
+    /// Creates a node pool.
+    public init(
+        name: String, os: NodeOS, roles: [NodeRole], count: Int, vmSize: String, windowsVersion: WindowsVersion? = nil,
+        firstAddress: String? = nil
+    ) {
+        self.name = name
+        self.os = os
+        self.roles = roles
+        self.count = count
+        self.vmSize = vmSize
+        self.windowsVersion = windowsVersion
+        self.firstAddress = firstAddress
+    }
 
     /// The VM name of node `index`.
     public func vmName(_ index: Int) -> String { "\(name)-\(index)-vm" }

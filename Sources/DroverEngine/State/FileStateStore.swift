@@ -62,7 +62,7 @@ public actor FileStateStore: StateStore {
         return snapshot
     }
 
-    public func append(_ entry: JournalEntry) throws {
+    public func append(_ entry: JournalEntry) async throws {
         if journalDescriptor < 0 {
             journalDescriptor = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard journalDescriptor >= 0 else { throw StateFileError.posix("open", journalPath) }
@@ -70,8 +70,29 @@ public actor FileStateStore: StateStore {
         var data = try lineEncoder.encode(entry)
         data.append(UInt8(ascii: "\n"))
         try Self.writeAll(journalDescriptor, data, path: journalPath)
-        guard fdatasync(journalDescriptor) == 0 else { throw StateFileError.posix("fdatasync", journalPath) }
+        written += 1
+        let mine = written
+        // Group commit: one fdatasync covers every line written before it started, so concurrent
+        // appends wait for a shared sync instead of queueing one sync each.
+        while synced < mine {
+            if let inFlight = syncing {
+                try await inFlight.task.value
+                // Whoever resumes first records the finished sync, so no waiter spins on a completed task.
+                synced = max(synced, inFlight.target)
+                if syncing?.target == inFlight.target { syncing = nil }
+                continue
+            }
+            let target = written, fd = journalDescriptor, path = journalPath
+            let task = Task.detached {
+                guard fdatasync(fd) == 0 else { throw StateFileError.posix("fdatasync", path) }
+            }
+            syncing = (target, task)
+        }
     }
+
+    private var written = 0
+    private var synced = 0
+    private var syncing: (target: Int, task: Task<Void, any Error>)?
 
     public func commit(_ snapshot: StateSnapshot) throws {
         let data = try encoder.encode(snapshot) + Data([UInt8(ascii: "\n")])
