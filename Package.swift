@@ -52,11 +52,7 @@ let package = Package(
         // MARK: Tests
 
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
-        .testTarget(
-            name: "DroverBlueprintTests",
-            dependencies: ["DroverBlueprint", "DroverEngine"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine"]),
         .testTarget(
             name: "DroverCLITests",
             dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint"],
