@@ -29,7 +29,7 @@ public struct Engine: Sendable {
     }
 
     /// Plans `mode` for `configuration` against the stored state; emits a `planned` event.
-    /// - Throws: `PlanError` for an invalid graph, or a state store error.
+    /// - Throws: `CodedError` for an invalid graph, or a state store error.
     public func plan(
         _ configuration: Configuration, mode: PlanMode = .apply, targets: Set<ResourceAddress> = []
     ) async throws -> Plan {
@@ -44,21 +44,21 @@ public struct Engine: Sendable {
     /// Applies `plan`, resources in parallel as their dependencies finish; commits the state at the end.
     ///
     /// A failure stops only what depends on the failed resource; everything else is still done, and
-    /// everything done is in the returned state. Throws only when the state itself cannot be read or written,
-    /// or when it changed since the plan was made.
-    public func apply(_ plan: Plan) async throws -> ApplyResult {
+    /// everything done is in the returned state. Raising `stop` lets the running operations finish and starts no
+    /// more. Throws only when the state itself cannot be read or written, or when it changed since the plan was made.
+    public func apply(_ plan: Plan, stop: StopSignal? = nil) async throws -> ApplyResult {
         let current = try await store.load()
         // A state never committed has a fresh lineage on every load, so lineages are compared once one exists.
         guard current.serial == 0 || current.lineage == plan.prior.lineage, current.serial == plan.prior.serial,
             current.pendingOperations == plan.prior.pendingOperations
         else {
-            throw PlanError(
+            throw CodedError(
                 code: "StalePlan", message: "the state changed since this plan was made",
                 remediation: "plan again and review the new plan")
         }
         var plan = plan
         plan.prior.lineage = current.lineage
-        return try await Applier(registry: registry, store: store, sink: sink, clock: clock, parallelism: parallelism)
+        return try await Applier(registry: registry, store: store, sink: sink, clock: clock, parallelism: parallelism, stop: stop)
             .run(plan)
     }
 

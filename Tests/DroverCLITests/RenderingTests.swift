@@ -28,6 +28,19 @@ struct FixedSecretHandler: ResourceHandler {
     func delete(_ inputs: Value, prior: Outputs, context: OperationContext) async throws {}
 }
 
+/// A `test.vm` whose outputs echo its inputs plus an id; `location` forces a replace, `password` is sensitive.
+struct EchoHandler: ResourceHandler {
+    typealias Inputs = Value
+    typealias Outputs = Value
+    let type = "test.vm"
+    var replaceTriggers: Set<String> { ["location"] }
+    var sensitiveInputs: Set<String> { ["password"] }
+    func create(_ inputs: Value, context: OperationContext) async throws -> Value { ["id": .string("/vms/\(context.address.name)")] }
+    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
+    func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
+    func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
+}
+
 final class Lines: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [String] = []
@@ -67,6 +80,34 @@ final class StepClock: EngineClock, @unchecked Sendable {
         #expect(text.contains("adminPassword"))
         #expect(text.contains("(sensitive)"))
         #expect(text.contains("Plan: 35 to add, 0 to change, 1 to destroy."))
+    }
+
+    /// Every action at once: update (nested and sensitive fields), replace with the forcing field, delete, create.
+    @Test func changesPlanMatchesGolden() async throws {
+        var registry = ProviderRegistry()
+        registry.register(EchoHandler())
+        let engine = Engine(registry: registry, store: InMemoryStateStore())
+        func vm(_ name: String, _ inputs: [String: Value]) -> DesiredResource {
+            DesiredResource(ResourceAddress(type: "test.vm", name: name), inputs: inputs)
+        }
+        let before = Configuration([
+            vm("web", ["size": "Standard_D2s_v3", "location": "eastus", "tags": ["env": "dev", "team": "ops"], "password": "old-Secret-1"]),
+            vm("db", ["size": "Standard_D2s_v3", "location": "eastus"]),
+            vm("old", ["size": "Standard_B1s", "location": "eastus"]),
+            vm("disk", ["attachedTo": .reference(OutputReference("test.vm/db", "id"))]),
+        ])
+        _ = try await engine.apply(try await engine.plan(before))
+        let after = Configuration([
+            vm("web", ["size": "Standard_D4s_v3", "location": "eastus", "tags": ["env": "prod", "team": "ops"], "password": "new-Secret-2"]),
+            vm("db", ["size": "Standard_D2s_v3", "location": "westus2"]),
+            vm("disk", ["attachedTo": .reference(OutputReference("test.vm/db", "id"))]),
+            vm("new", ["size": "Standard_B2s", "location": "eastus"]),
+        ])
+        let text = PlanRenderer().render(try await engine.plan(after))
+        #expect(!text.contains("Secret-"))
+        try assertSnapshot(text, named: "plan-changes.txt")
+        let destroy = PlanRenderer().render(try await engine.plan(after, mode: .destroy))
+        try assertSnapshot(destroy, named: "plan-destroy.txt")
     }
 
     @Test func noChangesSaysSo() async throws {

@@ -3,6 +3,30 @@ import Foundation
 import Testing
 
 @Suite struct CrashRecoveryTests {
+    /// Ctrl-C during apply: the operation in flight finishes and is recorded, nothing new starts, and the next run
+    /// does only what is left.
+    @Test func stopSignalFinishesInFlightAndStartsNothingNew() async throws {
+        let cloud = FakeCloud()
+        let stop = StopSignal()
+        await cloud.setOnCreate { address in if address.name == "a" { stop.raise() } }
+        let store = InMemoryStateStore()
+        let engine = makeEngine(cloud, store: store, parallelism: 1)
+        let configuration = Configuration([thing("a"), thing("b"), thing("c", ["parent": ref("a")])])
+        let result = try await engine.apply(try await engine.plan(configuration), stop: stop)
+
+        #expect(!result.succeeded)
+        #expect(result.failures.isEmpty)
+        #expect(result.notStarted == [address("b"), address("c")])
+        #expect(result.state.resources.keys.sorted() == [address("a")])
+        #expect(result.state.pendingOperations.isEmpty)
+
+        await cloud.setOnCreate(nil)
+        await cloud.resetCalls()
+        let rerun = try await engine.apply(try await engine.plan(configuration))
+        #expect(rerun.succeeded)
+        #expect(await cloud.operations("create").sorted() == [address("b"), address("c")])
+    }
+
     /// Copies the state files as they are at the moment `vm-0` exists remotely but its create has not returned:
     /// exactly what a `kill -9` at that instant leaves on disk.
     @Test func killedRunResumesWithoutDuplicateCreate() async throws {

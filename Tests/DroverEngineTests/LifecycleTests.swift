@@ -138,14 +138,14 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
         await #expect {
             _ = try await engine.plan(config)
         } throws: { error in
-            let error = try #require(error as? PlanError)
+            let error = try #require(error as? CodedError)
             return error.code == "DependencyCycle" && error.message.contains("fake.thing/a -> fake.thing/c -> fake.thing/b -> fake.thing/a")
         }
     }
 
     @Test func unknownReferenceIsRefused() async throws {
         let engine = makeEngine(FakeCloud(), store: InMemoryStateStore())
-        await #expect(throws: PlanError.self) { _ = try await engine.plan(Configuration([thing("a", ["x": ref("ghost")])])) }
+        await #expect(throws: CodedError.self) { _ = try await engine.plan(Configuration([thing("a", ["x": ref("ghost")])])) }
     }
 
     @Test func refreshReportsDriftAndDeletion() async throws {

@@ -37,7 +37,7 @@ import Testing
             #expect(error.description.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
             #expect(error.remediation.contains("drover force-unlock \(first.id)"))
         }
-        await #expect(throws: ResourceError.self) { try await other.forceUnlock(id: "wrong") }
+        await #expect(throws: CodedError.self) { try await other.forceUnlock(id: "wrong") }
         try await other.forceUnlock(id: first.id)
         let again = try await other.lock(operation: "destroy")
         try await other.unlock(again)
@@ -57,6 +57,6 @@ import Testing
         let engine = makeEngine(FakeCloud(), store: store)
         let plan = try await engine.plan(network())
         _ = try await engine.apply(try await engine.plan(network()))
-        await #expect(throws: PlanError.self) { _ = try await engine.apply(plan) }
+        await #expect(throws: CodedError.self) { _ = try await engine.apply(plan) }
     }
 }

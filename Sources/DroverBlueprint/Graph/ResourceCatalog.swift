@@ -57,8 +57,8 @@ struct UnavailableHandler: ResourceHandler {
     var sensitiveInputs: Set<String> { entry.sensitiveInputs }
     var sensitiveOutputs: Set<String> { entry.sensitiveOutputs }
 
-    private func unavailable() -> ResourceError {
-        ResourceError(
+    private func unavailable() -> CodedError {
+        CodedError(
             code: "ProviderUnavailable", message: "this build of Drover has no \(entry.provider) provider for \(entry.type) yet",
             remediation: "use `drover plan` to review the graph; apply needs a build with \(entry.provider)")
     }

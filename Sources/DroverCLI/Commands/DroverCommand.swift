@@ -28,25 +28,10 @@ public enum DroverMain {
             } else {
                 try command.run()
             }
-        } catch let error as SpecInvalidError {
-            fail(error)
-        } catch let error as PlanError {
-            fail(error)
-        } catch let error as StateLockedError {
-            fail(error)
-        } catch let error as ResourceError {
-            fail(error)
-        } catch let error as StateFileError {
-            fail(error)
-        } catch let error as RunIncompleteError {
-            fail(error)
         } catch {
-            DroverCommand.exit(withError: error)
+            guard let message = ErrorRenderer.message(for: error) else { DroverCommand.exit(withError: error) }
+            Console.err(message)
+            DroverCommand.exit(withError: ErrorRenderer.exitCode(for: error))
         }
-    }
-
-    private static func fail(_ error: any Error) -> Never {
-        Console.err(ErrorRenderer.message(for: error))
-        DroverCommand.exit(withError: ErrorRenderer.exitCode(for: error))
     }
 }

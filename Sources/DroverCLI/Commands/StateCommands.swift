@@ -30,10 +30,10 @@ struct OutputCommand: AsyncParsableCommand {
         guard ["text", "json"].contains(output) else { throw ValidationError("-o must be text or json") }
         if let name {
             guard let value = outputs[name] else {
-                throw ResourceError(code: "NoSuchOutput", message: "no output named \(name)", remediation: "known outputs: \(outputs.keys.sorted().joined(separator: ", "))")
+                throw CodedError(code: "NoSuchOutput", message: "no output named \(name)", remediation: "known outputs: \(outputs.keys.sorted().joined(separator: ", "))")
             }
             if value.sensitive, !showSensitive, output == "text" {
-                throw ResourceError(code: "Sensitive", message: "\(name) is sensitive", remediation: "pass --show-sensitive to print it")
+                throw CodedError(code: "Sensitive", message: "\(name) is sensitive", remediation: "pass --show-sensitive to print it")
             }
             Console.out(output == "json" ? value.value.rendered : (value.value.stringValue ?? value.value.rendered))
             return
@@ -98,7 +98,7 @@ struct StateCommand: AsyncParsableCommand {
         func run() async throws {
             let snapshot = try await FileStateStore(path: state).load()
             guard let parsed = ResourceAddress(parsing: address), let resource = snapshot.resources[parsed] else {
-                throw ResourceError(code: "NoSuchResource", message: "\(address) is not in the state", remediation: "list addresses with `drover state list`")
+                throw CodedError(code: "NoSuchResource", message: "\(address) is not in the state", remediation: "list addresses with `drover state list`")
             }
             Console.out("# \(resource.address)")
             for (section, value) in [("inputs", resource.inputs), ("outputs", resource.outputs)] {

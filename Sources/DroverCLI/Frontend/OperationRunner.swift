@@ -39,22 +39,33 @@ struct OperationRunner {
                 }
             }
             defer { ticker.cancel() }
-            let result = try await engine.apply(plan)
+            let stop = StopSignal()
+            let interrupts = InterruptHandler.install {
+                Console.err("\nInterrupt received: finishing the operations in flight and saving state; nothing new starts."
+                    + "\nPress Ctrl-C again to quit at once (the journal keeps the state safe either way).")
+                stop.raise()
+            }
+            defer { interrupts.cancel() }
+            let result = try await engine.apply(plan, stop: stop)
             if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
-            guard result.succeeded else { throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count) }
+            guard result.succeeded else { 
+                throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count, notStarted: result.notStarted.count)
+            }
             return .changes
         }
     }
 
     private func confirm(_ mode: PlanMode) throws {
         guard isatty(0) == 1 else {
-            throw ValidationError("\(mode.rawValue) needs confirmation and standard input is not a terminal; pass --auto-approve")
+            throw CodedError(
+                code: "ConfirmationNeeded", message: "\(mode.rawValue) needs confirmation and standard input is not a terminal",
+                remediation: "review `drover plan`, then run `drover \(mode.rawValue) --auto-approve`")
         }
         Console.out(mode == .destroy
             ? "Do you really want to destroy all resources above? Only 'yes' will be accepted.\n  Enter a value: "
             : "Do you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-            throw ResourceError(code: "Cancelled", message: "\(mode.rawValue) cancelled; nothing was changed")
+            throw CodedError(code: "Cancelled", message: "\(mode.rawValue) cancelled; nothing was changed")
         }
     }
 }

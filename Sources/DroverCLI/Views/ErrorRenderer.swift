@@ -14,27 +14,32 @@ public struct RunIncompleteError: Error, Sendable {
     public var failures: [ResourceFailure]
     /// How many resources were skipped.
     public var skipped: Int
+    /// How many resources were not started because the run was interrupted.
+    public var notStarted: Int = 0
 }
 
 /// The one place that turns any error into the text the user reads and the process exit code.
 public enum ErrorRenderer {
-    /// The message for `error` (without a trailing newline).
-    public static func message(for error: any Error) -> String {
+    /// The message for `error` (without a trailing newline), or nil when the error is not Drover's own and belongs
+    /// to the argument parser (usage errors, `--help`, `--version`).
+    public static func message(for error: any Error) -> String? {
         switch error {
         case let error as SpecInvalidError:
             let errors = error.diagnostics.filter { $0.severity == .error }.count
             return error.diagnostics.ordered.map(\.description).joined(separator: "\n")
                 + "\n\n\(errors) error\(errors == 1 ? "" : "s") in the spec; nothing was created."
-        case let error as PlanError:
+        case let error as CodedError:
             return "Error: \(error.message)" + (error.remediation.map { "\n  fix: \($0)" } ?? "")
         case let error as StateLockedError:
             return "Error: \(error.description)\n  fix: \(error.remediation)"
-        case let error as ResourceError:
-            return "Error: \(error.message)" + (error.remediation.map { "\n  fix: \($0)" } ?? "")
         case let error as StateFileError:
             return "Error: state file \(error.description)"
         case let error as RunIncompleteError:
-            var lines = ["Error: \(error.failures.count) resource\(error.failures.count == 1 ? "" : "s") failed, \(error.skipped) skipped:"]
+            var lines = [
+                error.notStarted > 0
+                    ? "Error: interrupted; \(error.notStarted) not started, \(error.failures.count) failed, \(error.skipped) skipped."
+                    : "Error: \(error.failures.count) resource\(error.failures.count == 1 ? "" : "s") failed, \(error.skipped) skipped:",
+            ]
             for failure in error.failures {
                 lines.append("  \(failure.address): \(failure.operation): \(failure.code.map { "\($0): " } ?? "")\(failure.message)")
                 if let fix = failure.remediation { lines.append("    fix: \(fix)") }
@@ -42,7 +47,7 @@ public enum ErrorRenderer {
             lines.append("Everything that succeeded is recorded; run the same command again to continue.")
             return lines.joined(separator: "\n")
         default:
-            return "Error: \(error)"
+            return nil
         }
     }
 

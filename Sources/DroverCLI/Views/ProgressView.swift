@@ -58,9 +58,14 @@ public final class ProgressView: @unchecked Sendable {
             write("\(name): Drift: \(event.message ?? "")\(event.paths.map { " [\($0.joined(separator: ", "))]" } ?? "")")
         case .finished:
             let c = event.counts ?? [:]
-            var text = "\nApply complete! Resources: \(c["create"] ?? 0) added, \(c["update"] ?? 0) changed, \(c["delete"] ?? 0) destroyed."
-            if let failed = c["failed"] { text = "\nApply incomplete: \(failed) failed, \(c["skipped"] ?? 0) skipped; \(c["create"] ?? 0) added, \(c["update"] ?? 0) changed, \(c["delete"] ?? 0) destroyed." }
-            write(text)
+            let done = "\(c["create"] ?? 0) added, \(c["update"] ?? 0) changed, \(c["delete"] ?? 0) destroyed."
+            if let stopped = c["interrupted"] {
+                write("\nApply interrupted: \(stopped) not started, \(c["failed"] ?? 0) failed, \(c["skipped"] ?? 0) skipped; \(done)")
+            } else if let failed = c["failed"] {
+                write("\nApply incomplete: \(failed) failed, \(c["skipped"] ?? 0) skipped; \(done)")
+            } else {
+                write("\nApply complete! Resources: \(done)")
+            }
         case .outputs, .planned:
             break
         }

@@ -7,6 +7,7 @@ struct Applier: Sendable {
     let sink: EngineEventSink
     let clock: any EngineClock
     let parallelism: Int
+    let stop: StopSignal?
 
     /// One unit of work: deleting a resource, or creating/updating it.
     struct Step: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -66,7 +67,7 @@ struct Applier: Sendable {
         let graph = Self.stepGraph(for: plan)
         let changes = Dictionary(plan.changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let failures = FailureLog()
-        let outcomes = await GraphWalker(graph: graph, parallelism: parallelism).walk { step in
+        let outcomes = await GraphWalker(graph: graph, parallelism: parallelism).walk(stop: stop) { step in
             guard let change = changes[step.address] else { return false }
             return await perform(step, change: change, plan: plan, recorder: recorder, failures: failures)
         }
@@ -74,6 +75,7 @@ struct Applier: Sendable {
         for address in Set(skipped).sorted() {
             sink(EngineEvent(.skipped, address: address, message: "not started: a resource it depends on failed"))
         }
+        let notStarted = Set(graph.nodes.filter { outcomes[$0] == nil }.map(\.address)).subtracting(skipped).sorted()
 
         var outputs: [String: OutputState] = [:]
         if plan.mode == .apply {
@@ -95,8 +97,11 @@ struct Applier: Sendable {
         var counts = completed
         if !failed.isEmpty { counts["failed"] = failed.count }
         if !skipped.isEmpty { counts["skipped"] = Set(skipped).count }
+        if !notStarted.isEmpty { counts["interrupted"] = notStarted.count }
         sink(EngineEvent(.finished, counts: counts))
-        return ApplyResult(state: state, failures: failed.sorted { $0.address < $1.address }, skipped: Set(skipped).sorted(), completed: completed)
+        return ApplyResult(
+            state: state, failures: failed.sorted { $0.address < $1.address }, skipped: Set(skipped).sorted(),
+            notStarted: notStarted, completed: completed)
     }
 
     /// Collects failures and completed operations from concurrent steps.
@@ -117,7 +122,7 @@ struct Applier: Sendable {
         sink(EngineEvent(.started, address: address, operation: operation, message: change.resuming ? "resuming an interrupted operation" : nil))
         do {
             guard let handler else {
-                throw ResourceError(code: "UnknownResourceType", message: "no provider handles \(address.type)")
+                throw CodedError(code: "UnknownResourceType", message: "no provider handles \(address.type)")
             }
             if step.phase == .delete {
                 try await delete(address, handler: handler, recorder: recorder)
@@ -159,7 +164,7 @@ struct Applier: Sendable {
         _ address: ResourceAddress, change: ResourceChange, plan: Plan, handler: AnyResourceHandler, recorder: StateRecorder
     ) async throws -> String {
         guard let desired = plan.configuration.resources[address] else {
-            throw ResourceError(code: "NotInConfiguration", message: "\(address) is not in the configuration")
+            throw CodedError(code: "NotInConfiguration", message: "\(address) is not in the configuration")
         }
         var resolved: [OutputReference: Value] = [:]
         for reference in Value.object(desired.inputs).references {
@@ -167,7 +172,7 @@ struct Applier: Sendable {
         }
         let missing = Value.object(desired.inputs).references.filter { resolved[$0] == nil }
         guard missing.isEmpty else {
-            throw ResourceError(
+            throw CodedError(
                 code: "MissingOutput",
                 message: "referenced outputs do not exist: \(missing.map(\.description).joined(separator: ", "))")
         }

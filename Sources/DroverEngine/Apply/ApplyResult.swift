@@ -8,11 +8,13 @@ public struct ApplyResult: Sendable {
     public var failures: [ResourceFailure]
     /// Resources not touched because something they depend on failed.
     public var skipped: [ResourceAddress]
+    /// Resources not touched because the run was stopped before their turn came.
+    public var notStarted: [ResourceAddress]
     /// How many operations of each kind succeeded (`create`, `update`, `delete`, `read`).
     public var completed: [String: Int]
 
     /// Whether everything planned was done.
-    public var succeeded: Bool { failures.isEmpty && skipped.isEmpty }
+    public var succeeded: Bool { failures.isEmpty && skipped.isEmpty && notStarted.isEmpty }
 }
 
 /// One resource's failed operation.
@@ -34,7 +36,7 @@ public struct ResourceFailure: Error, Sendable, Equatable, CustomStringConvertib
         self.address = address
         self.operation = operation
         switch error {
-        case let error as ResourceError:
+        case let error as CodedError:
             code = error.code
             message = error.message
             remediation = error.remediation

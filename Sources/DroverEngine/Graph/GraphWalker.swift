@@ -32,8 +32,12 @@ public struct GraphWalker<Node: Hashable & Comparable & Sendable>: Sendable {
     }
 
     /// Visits every node; `visit` returns whether the node succeeded.
-    /// - Returns: the outcome of every node.
-    public func walk(_ visit: @escaping @Sendable (Node) async -> Bool) async -> [Node: Outcome] {
+    ///
+    /// Once `stop` is raised no further visit starts; the ones running finish.
+    /// - Returns: the outcome of every node that was visited or skipped; nodes never started have none.
+    public func walk(
+        stop: StopSignal? = nil, _ visit: @escaping @Sendable (Node) async -> Bool
+    ) async -> [Node: Outcome] {
         let reverse = graph.dependents()
         let heights = graph.heights()
         var remaining = graph.dependencies.mapValues(\.count)
@@ -52,7 +56,7 @@ public struct GraphWalker<Node: Hashable & Comparable & Sendable>: Sendable {
         await withTaskGroup(of: (Node, Bool).self) { group in
             var running = 0
             while true {
-                while running < parallelism, let next = ready.pop() {
+                while running < parallelism, stop?.isRaised != true, let next = ready.pop() {
                     guard outcomes[next.node] == nil else { continue }
                     running += 1
                     let node = next.node

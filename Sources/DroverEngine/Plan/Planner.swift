@@ -10,21 +10,21 @@ public struct Planner: Sendable {
     ///
     /// With targets, apply covers each target and everything it depends on; destroy covers each target and
     /// everything that depends on it.
-    /// - Throws: `PlanError` for a cycle, a reference to a resource that does not exist, an unknown resource
+    /// - Throws: `CodedError` for a cycle, a reference to a resource that does not exist, an unknown resource
     ///   type or an unknown target.
     public func plan(
         _ configuration: Configuration, state: StateSnapshot, mode: PlanMode = .apply,
         targets: Set<ResourceAddress> = []
-    ) throws(PlanError) -> Plan {
+    ) throws(CodedError) -> Plan {
         let graph = configuration.graph()
         for resource in configuration.resources.values {
             for dependency in resource.dependencies.sorted() where configuration.resources[dependency] == nil {
-                throw PlanError(
+                throw CodedError(
                     code: "UnknownReference",
                     message: "\(resource.address) refers to \(dependency), which is not in the configuration")
             }
             if registry.handler(for: resource.address.type) == nil {
-                throw PlanError(
+                throw CodedError(
                     code: "UnknownResourceType",
                     message: "no provider handles resource type \(resource.address.type) (used by \(resource.address))",
                     remediation: "known types: \(registry.types.joined(separator: ", "))")
@@ -32,13 +32,13 @@ public struct Planner: Sendable {
         }
         let order: [ResourceAddress]
         do { order = try graph.topologicalOrder() } catch {
-            throw PlanError(
+            throw CodedError(
                 code: "DependencyCycle",
                 message: "the resources depend on each other in a cycle: "
                     + error.cycle.map(\.description).joined(separator: " -> "))
         }
         for target in targets where configuration.resources[target] == nil && state.resources[target] == nil {
-            throw PlanError(
+            throw CodedError(
                 code: "UnknownTarget", message: "--target \(target) is neither in the configuration nor in the state",
                 remediation: "list addresses with `drover state list` or `drover graph`")
         }
@@ -124,23 +124,4 @@ extension StateSnapshot {
         }
         return graph
     }
-}
-
-/// Planning failed before anything was touched.
-public struct PlanError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A stable code such as `DependencyCycle`.
-    public var code: String
-    /// What is wrong.
-    public var message: String
-    /// What to do about it.
-    public var remediation: String?
-
-    /// Creates a planning error.
-    public init(code: String, message: String, remediation: String? = nil) {
-        self.code = code
-        self.message = message
-        self.remediation = remediation
-    }
-
-    public var description: String { message }
 }

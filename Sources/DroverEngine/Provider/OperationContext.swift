@@ -25,22 +25,3 @@ public struct OperationContext: Sendable {
     /// Reports a one-line progress message shown beside the resource (never put a secret in it).
     public func report(_ message: String) { reporter(message) }
 }
-
-/// A failure a handler reports: the server's code, a message and what the user can do about it.
-public struct ResourceError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The remote service's error code, or a Drover code.
-    public var code: String
-    /// What went wrong.
-    public var message: String
-    /// What the user can do about it, when known.
-    public var remediation: String?
-
-    /// Creates a resource error.
-    public init(code: String, message: String, remediation: String? = nil) {
-        self.code = code
-        self.message = message
-        self.remediation = remediation
-    }
-
-    public var description: String { "\(code): \(message)" }
-}

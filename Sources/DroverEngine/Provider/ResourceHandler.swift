@@ -61,14 +61,14 @@ public struct AnyResourceHandler: Sendable {
         sensitiveOutputs = handler.sensitiveOutputs
         @Sendable func inputs(_ value: Value, _ ctx: OperationContext) throws -> H.Inputs {
             do { return try value.decode(H.Inputs.self) } catch {
-                throw ResourceError(
+                throw CodedError(
                     code: "InvalidInputs",
                     message: "inputs of \(ctx.address) do not match \(H.Inputs.self): \(DecodingErrorDescription(error))")
             }
         }
         @Sendable func outputs(_ value: Value, _ ctx: OperationContext) throws -> H.Outputs {
             do { return try value.decode(H.Outputs.self) } catch {
-                throw ResourceError(
+                throw CodedError(
                     code: "InvalidState",
                     message: "recorded outputs of \(ctx.address) do not match \(H.Outputs.self): \(DecodingErrorDescription(error))",
                     remediation: "run `drover refresh` to re-read the resource")

@@ -124,11 +124,11 @@ public actor FileStateStore: StateStore {
 
     public func forceUnlock(id: String) throws {
         guard FileManager.default.fileExists(atPath: lockPath) else {
-            throw ResourceError(code: "LockNotFound", message: "the state at \(path) is not locked")
+            throw CodedError(code: "LockNotFound", message: "the state at \(path) is not locked")
         }
         let holder = try readLock()
         guard holder.id == id else {
-            throw ResourceError(
+            throw CodedError(
                 code: "LockIDMismatch", message: "the lock at \(lockPath) has id \(holder.id), not \(id)",
                 remediation: "pass the id printed in the lock error")
         }

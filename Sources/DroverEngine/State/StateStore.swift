@@ -109,7 +109,7 @@ public actor InMemoryStateStore: StateStore {
     }
 
     public func forceUnlock(id: String) throws {
-        guard held?.id == id else { throw ResourceError(code: "LockNotFound", message: "no lock with id \(id)") }
+        guard held?.id == id else { throw CodedError(code: "LockNotFound", message: "no lock with id \(id)") }
         held = nil
     }
 }

@@ -43,7 +43,7 @@ struct FakeHandler: ResourceHandler {
     func create(_ inputs: Value, context: OperationContext) async throws -> Value {
         await cloud.log("create", context.address)
         if await cloud.failCreate.contains(context.address) {
-            throw ResourceError(code: "Conflict", message: "the fake cloud refused", remediation: "pick another name")
+            throw CodedError(code: "Conflict", message: "the fake cloud refused", remediation: "pick another name")
         }
         try await context.recordResumeToken("op-\(context.address.name)")
         let outputs = await cloud.put(context.address, inputs)
