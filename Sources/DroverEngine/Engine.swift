@@ -13,6 +13,9 @@ public struct Engine: Sendable {
     /// The clock used to time operations.
     public var clock: any EngineClock
 
+    /// How often, in clock seconds, each long operation is reported as still running.
+    public var stillRunningInterval: Double = 10
+
     /// The default number of operations running at once.
     public static let defaultParallelism = 16
 
@@ -58,7 +61,8 @@ public struct Engine: Sendable {
         }
         var plan = plan
         plan.prior.lineage = current.lineage
-        return try await Applier(registry: registry, store: store, sink: sink, clock: clock, parallelism: parallelism, stop: stop)
+        return try await Applier(registry: registry, store: store, sink: sink, clock: clock, parallelism: parallelism, stop: stop,
+            stillRunningInterval: stillRunningInterval)
             .run(plan)
     }
 

@@ -48,13 +48,6 @@ final class Lines: @unchecked Sendable {
     func append(_ line: String) { lock.withLock { stored.append(line) } }
 }
 
-final class StepClock: EngineClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var seconds = 0.0
-    func now() -> Double { lock.withLock { seconds } }
-    func set(_ value: Double) { lock.withLock { seconds = value } }
-}
-
 @Suite struct RenderingTests {
     @Test func defaultPlanMatchesGolden() async throws {
         let configuration = Blueprint(spec: .defaults(for: .current)).configuration()
@@ -120,20 +113,16 @@ final class StepClock: EngineClock, @unchecked Sendable {
     }
 
     @Test func progressMatchesGolden() throws {
-        let clock = StepClock()
         let lines = Lines()
-        let view = ProgressView(clock: clock, write: { lines.append($0) })
+        let view = ProgressView(write: { lines.append($0) })
         let vm: ResourceAddress = "azure.virtual_machine/k8s/win-0-vm"
         let nic: ResourceAddress = "azure.network_interface/k8s/win-0-vm"
         view.sink(EngineEvent(.started, address: nic, operation: "create"))
         view.sink(EngineEvent(.started, address: vm, operation: "create"))
-        clock.set(3)
         view.sink(EngineEvent(.succeeded, address: nic, operation: "create", elapsedSeconds: 3))
-        clock.set(80)
-        view.reportStillRunning()
+        view.sink(EngineEvent(.stillRunning, address: vm, operation: "create", elapsedSeconds: 80))
         view.sink(EngineEvent(.progress, address: vm, message: "provisioningState Creating"))
-        clock.set(3725)
-        view.reportStillRunning()
+        view.sink(EngineEvent(.stillRunning, address: vm, operation: "create", elapsedSeconds: 3725))
         view.sink(EngineEvent(.failed, address: vm, operation: "create", message: "SkuNotAvailable", elapsedSeconds: 3725))
         view.sink(EngineEvent(.skipped, address: "azure.vm_extension/k8s/win-0-vm/join"))
         view.sink(EngineEvent(.finished, counts: ["create": 1, "failed": 1, "skipped": 1]))

@@ -161,4 +161,31 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
         let plan = try await engine.plan(network())
         #expect(plan.change(for: address("vm-0"))?.action == .create)
     }
+
+    /// A create that takes long is reported as still running at every interval of the injected clock.
+    @Test func longOperationsAreReportedStillRunning() async throws {
+        let cloud = FakeCloud()
+        let gate = Gate()
+        await cloud.setOnCreate { address in if address.name == "slow" { await gate.wait() } }
+        let clock = ManualClock()
+        let events = EventRecorder()
+        let engine = makeEngine(cloud, store: InMemoryStateStore(), events: events, clock: clock)
+        let plan = try await engine.plan(Configuration([thing("slow"), thing("quick")]))
+        let run = Task { try await engine.apply(plan) }
+
+        await gate.waitUntilWaiting()
+        for _ in 0..<2 {
+            await clock.waitForSleepers(1)
+            clock.advance(10)
+        }
+        await clock.waitForSleepers(1)
+        await gate.open()
+        let result = try await run.value
+
+        #expect(result.succeeded)
+        let still = events.events.filter { $0.kind == .stillRunning }
+        #expect(still.map(\.address) == [address("slow"), address("slow")])
+        #expect(still.map(\.elapsedSeconds) == [10, 20])
+        #expect(still.allSatisfy { $0.operation == "create" })
+    }
 }

@@ -11,6 +11,11 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Write events as JSON lines instead of human progress.")
     var json = false
+
+    /// Where engine events go: JSON lines with `--json`, progress lines otherwise.
+    var eventSink: EngineEventSink {
+        json ? JSONEventView(write: { Console.out($0) }).sink : ProgressView(write: { Console.out($0) }).sink
+    }
 }
 
 /// Standard output and error, unbuffered line by line.

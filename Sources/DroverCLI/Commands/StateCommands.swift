@@ -9,8 +9,7 @@ struct RefreshCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let progress = ProgressView(clock: SystemEngineClock(), write: { Console.out($0) })
-        let sink = options.json ? JSONEventView(write: { Console.out($0) }).sink : progress.sink
+        let sink = options.eventSink
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: Engine.defaultParallelism, sink: sink)
         let (_, drift) = try await workspace.store.withLock(operation: "refresh") { try await workspace.engine().refresh() }
         if !options.json { Console.out(drift.isEmpty ? "No drift: every resource matches the state." : "\(drift.count) resource\(drift.count == 1 ? "" : "s") drifted; `drover plan` shows what apply would do.") }

@@ -19,8 +19,7 @@ struct OperationRunner {
             }
             return address
         }
-        let progress = ProgressView(clock: SystemEngineClock(), write: { Console.out($0) })
-        let sink = options.json ? JSONEventView(write: { Console.out($0) }).sink : progress.sink
+        let sink = options.eventSink
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: sink)
         let (spec, warnings) = try workspace.loadSpec()
         for warning in warnings.ordered where !options.json { Console.err(warning.description) }
@@ -32,13 +31,6 @@ struct OperationRunner {
             guard plan.hasChanges else { return .noChanges }
             if planOnly { return .changes }
             if !autoApprove { try confirm(mode) }
-            let ticker = Task {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(10))
-                    progress.reportStillRunning()
-                }
-            }
-            defer { ticker.cancel() }
             let stop = StopSignal()
             let interrupts = InterruptHandler.install {
                 Console.err("\nInterrupt received: finishing the operations in flight and saving state; nothing new starts."

@@ -2,16 +2,14 @@ import DroverEngine
 import Foundation
 
 /// Turns engine events into the human progress lines (Terraform's UI hook): one line per start and finish,
-/// and "still creating… 1m20s" for work that takes long.
+/// and "Still creating... [1m20s elapsed]" for work that takes long.
 public final class ProgressView: @unchecked Sendable {
+    // @unchecked: `write` is called under `lock`, so lines from concurrent events never interleave.
     private let lock = NSLock()
-    private var running: [ResourceAddress: (operation: String, since: Double)] = [:]
     private let write: @Sendable (String) -> Void
-    private let clock: any EngineClock
 
-    /// Creates a view writing lines through `write`, timing with `clock`.
-    public init(clock: any EngineClock, write: @escaping @Sendable (String) -> Void) {
-        self.clock = clock
+    /// Creates a view writing lines through `write`.
+    public init(write: @escaping @Sendable (String) -> Void) {
         self.write = write
     }
 
@@ -42,15 +40,14 @@ public final class ProgressView: @unchecked Sendable {
         let verb = Self.verb(event.operation)
         switch event.kind {
         case .started:
-            running[event.address!] = (event.operation ?? "", clock.now())
             write("\(name): \(verb.ing)...\(event.message.map { " (\($0))" } ?? "")")
         case .progress:
             write("\(name): \(event.message ?? "")")
+        case .stillRunning:
+            write("\(name): Still \(verb.ing.lowercased())... [\(Self.duration(event.elapsedSeconds ?? 0)) elapsed]")
         case .succeeded:
-            running[event.address!] = nil
             write("\(name): \(verb.noun) complete after \(Self.duration(event.elapsedSeconds ?? 0))")
         case .failed:
-            if let address = event.address { running[address] = nil }
             write("\(name): \(verb.noun) failed after \(Self.duration(event.elapsedSeconds ?? 0)): \(event.message ?? "")")
         case .skipped:
             write("\(name): Skipped (\(event.message ?? "a dependency failed"))")
@@ -68,16 +65,6 @@ public final class ProgressView: @unchecked Sendable {
             }
         case .outputs, .planned:
             break
-        }
-    }
-
-    /// Writes a "still …" line for every operation running longer than `threshold` seconds.
-    public func reportStillRunning(threshold: Double = 10) {
-        lock.lock()
-        defer { lock.unlock() }
-        let now = clock.now()
-        for (address, entry) in running.sorted(by: { $0.key < $1.key }) where now - entry.since >= threshold {
-            write("\(address): Still \(Self.verb(entry.operation).ing.lowercased())... [\(Self.duration(now - entry.since)) elapsed]")
         }
     }
 }

@@ -8,6 +8,7 @@ struct Applier: Sendable {
     let clock: any EngineClock
     let parallelism: Int
     let stop: StopSignal?
+    let stillRunningInterval: Double
 
     /// One unit of work: deleting a resource, or creating/updating it.
     struct Step: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -67,6 +68,17 @@ struct Applier: Sendable {
         let graph = Self.stepGraph(for: plan)
         let changes = Dictionary(plan.changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let failures = FailureLog()
+        let heartbeat = Task { [clock, sink, stillRunningInterval] in
+            while true {
+                try await clock.sleep(seconds: stillRunningInterval)
+                let now = clock.now()
+                for (address, entry) in await failures.running.sorted(by: { $0.key < $1.key })
+                where now - entry.since >= stillRunningInterval {
+                    sink(EngineEvent(.stillRunning, address: address, operation: entry.operation, elapsedSeconds: now - entry.since))
+                }
+            }
+        }
+        defer { heartbeat.cancel() }
         let outcomes = await GraphWalker(graph: graph, parallelism: parallelism).walk(stop: stop) { step in
             guard let change = changes[step.address] else { return false }
             return await perform(step, change: change, plan: plan, recorder: recorder, failures: failures)
@@ -104,12 +116,20 @@ struct Applier: Sendable {
             notStarted: notStarted, completed: completed)
     }
 
-    /// Collects failures and completed operations from concurrent steps.
+    /// Collects running, failed and completed operations from concurrent steps.
     actor FailureLog {
         var all: [ResourceFailure] = []
         var completed: [String] = []
-        func add(_ failure: ResourceFailure) { all.append(failure) }
-        func done(_ operation: String) { completed.append(operation) }
+        var running: [ResourceAddress: (operation: String, since: Double)] = [:]
+        func start(_ address: ResourceAddress, _ operation: String, at time: Double) { running[address] = (operation, time) }
+        func add(_ failure: ResourceFailure) {
+            running[failure.address] = nil
+            all.append(failure)
+        }
+        func done(_ address: ResourceAddress, _ operation: String) {
+            running[address] = nil
+            completed.append(operation)
+        }
     }
 
     private func perform(
@@ -120,6 +140,7 @@ struct Applier: Sendable {
         var operation = step.phase == .delete ? "delete" : (change.action == .update ? "update" : "create")
         let started = clock.now()
         sink(EngineEvent(.started, address: address, operation: operation, message: change.resuming ? "resuming an interrupted operation" : nil))
+        await failures.start(address, operation, at: started)
         do {
             guard let handler else {
                 throw CodedError(code: "UnknownResourceType", message: "no provider handles \(address.type)")
@@ -130,7 +151,7 @@ struct Applier: Sendable {
                 operation = try await createOrUpdate(address, change: change, plan: plan, handler: handler, recorder: recorder)
             }
             sink(EngineEvent(.succeeded, address: address, operation: operation, elapsedSeconds: clock.now() - started))
-            await failures.done(operation)
+            await failures.done(address, operation)
             return true
         } catch {
             if !(error is CancellationError), !Task.isCancelled, await recorder.pending(address) != nil {

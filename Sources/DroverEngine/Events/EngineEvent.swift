@@ -10,6 +10,8 @@ public struct EngineEvent: Codable, Sendable, Equatable {
         case started
         /// A handler reported progress; `message` says what.
         case progress
+        /// Work on a resource is still going; `elapsedSeconds` says for how long.
+        case stillRunning
         /// Work on a resource finished.
         case succeeded
         /// Work on a resource failed; `message`, `code` and `remediation` say why.
@@ -71,6 +73,8 @@ public typealias EngineEventSink = @Sendable (EngineEvent) -> Void
 public protocol EngineClock: Sendable {
     /// Seconds since an arbitrary fixed point.
     func now() -> Double
+    /// Suspends for `seconds` of this clock's time; throws `CancellationError` when the task is cancelled.
+    func sleep(seconds: Double) async throws
 }
 
 /// The monotonic system clock.
@@ -84,4 +88,6 @@ public struct SystemEngineClock: EngineClock {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
+
+    public func sleep(seconds: Double) async throws { try await Task.sleep(for: .seconds(seconds)) }
 }

@@ -75,12 +75,47 @@ final class EventRecorder: @unchecked Sendable {
     var sink: EngineEventSink { { event in self.lock.withLock { self.stored.append(event) } } }
 }
 
-/// A clock that only moves when told to.
+/// A clock that only moves when told to; sleepers wake when `advance` passes their deadline or are cancelled.
 final class ManualClock: EngineClock, @unchecked Sendable {
     private let lock = NSLock()
     private var seconds = 0.0
+    private var nextID = 0
+    private var sleepers: [Int: (deadline: Double, continuation: CheckedContinuation<Void, any Error>)] = [:]
     func now() -> Double { lock.withLock { seconds } }
-    func advance(_ by: Double) { lock.withLock { seconds += by } }
+    var sleeperCount: Int { lock.withLock { sleepers.count } }
+
+    func sleep(seconds duration: Double) async throws {
+        let id = lock.withLock { () -> Int in
+            nextID += 1
+            return nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                lock.withLock { sleepers[id] = (seconds + duration, continuation) }
+                if Task.isCancelled { wake(id, with: CancellationError()) }
+            }
+        } onCancel: {
+            wake(id, with: CancellationError())
+        }
+    }
+
+    private func wake(_ id: Int, with error: (any Error)?) {
+        guard let sleeper = lock.withLock({ sleepers.removeValue(forKey: id) }) else { return }
+        if let error { sleeper.continuation.resume(throwing: error) } else { sleeper.continuation.resume() }
+    }
+
+    func advance(_ by: Double) {
+        let due = lock.withLock { () -> [Int] in
+            seconds += by
+            return sleepers.filter { $0.value.deadline <= seconds }.map(\.key)
+        }
+        for id in due { wake(id, with: nil) }
+    }
+
+    /// Waits (yielding, never sleeping) until `count` tasks are asleep on this clock.
+    func waitForSleepers(_ count: Int) async {
+        while sleeperCount < count { await Task.yield() }
+    }
 }
 
 func thing(_ name: String, _ inputs: [String: Value] = [:], dependsOn: Set<ResourceAddress> = []) -> DesiredResource {
@@ -93,10 +128,32 @@ func address(_ name: String) -> ResourceAddress { ResourceAddress(type: "fake.th
 
 func ref(_ name: String, _ path: String = "id") -> Value { .reference(OutputReference(address(name), path)) }
 
-func makeEngine(_ cloud: FakeCloud, store: any StateStore, events: EventRecorder = EventRecorder(), parallelism: Int = 4) -> Engine {
+func makeEngine(
+    _ cloud: FakeCloud, store: any StateStore, events: EventRecorder = EventRecorder(), parallelism: Int = 4,
+    clock: ManualClock = ManualClock()
+) -> Engine {
     var registry = ProviderRegistry()
     registry.register(FakeHandler(cloud: cloud))
-    return Engine(registry: registry, store: store, parallelism: parallelism, clock: ManualClock(), sink: events.sink)
+    return Engine(registry: registry, store: store, parallelism: parallelism, clock: clock, sink: events.sink)
+}
+
+/// A one-shot gate: `wait()` suspends until `open()`; `waitUntilWaiting()` lets the test know someone is blocked.
+actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    func wait() async {
+        guard !isOpen else { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+    var waiting: Int { waiters.count }
+    nonisolated func waitUntilWaiting() async {
+        while await waiting == 0 { await Task.yield() }
+    }
 }
 
 func temporaryDirectory() throws -> URL {
