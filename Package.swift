@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "drover", targets: ["drover"]),
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
         .library(name: "DroverBlueprint", targets: ["DroverBlueprint"]),
+        .library(name: "DroverNodes", targets: ["DroverNodes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,12 @@ let package = Package(
         /// The cluster spec (drover.yaml), profiles, preflight validation, spec → resource graph.
         .target(
             name: "DroverBlueprint",
+            dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
+        ),
+
+        /// Cloud-init, Windows join scripts, RKE2/RKE1 configuration, chart manifests, registration commands, SSH.
+        .target(
+            name: "DroverNodes",
             dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
         ),
 
@@ -53,6 +60,7 @@ let package = Package(
 
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine"]),
+        .testTarget(name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine"]),
         .testTarget(
             name: "DroverCLITests",
             dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint"],
