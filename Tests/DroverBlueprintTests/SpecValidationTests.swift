@@ -114,6 +114,12 @@ let ruleCases: [RuleCase] = [
         #expect(diagnostics.contains { $0.severity == .warning && $0.path == "rancher.tls.environment" && $0.message.contains("cloudapp.azure.com") })
     }
 
+    @Test func customDataJoinIsWarnedAndUnknownMethodsRefused() {
+        #expect(diagnose("cluster:\n  joinMethod: customData\n").contains { $0.severity == .warning && $0.path == "cluster.joinMethod" })
+        #expect(!diagnose("cluster:\n  joinMethod: extension\n").contains { $0.path == "cluster.joinMethod" })
+        #expect(diagnose("cluster:\n  joinMethod: ssh\n").contains { $0.severity == .error && $0.path == "cluster.joinMethod" })
+    }
+
     @Test func positionsPointAtTheField() throws {
         let yaml = "profile: current\ncluster:\n  network:\n    subnet: 10.0.1.0/33\n"
         let error = try #require(diagnose(yaml).first)

@@ -13,7 +13,10 @@ extension ClusterSpec {
                 windowsPassword: nil),
             rancher: RancherSettings(
                 resourceGroup: "cattle-drive-rancher", location: "eastus2", dnsLabel: "cattle-drive-rancher",
-                version: legacy ? "v2.3.0" : "v2.14.0", servers: legacy ? 3 : 1, vmSize: "Standard_D2s_v3",
+                version: legacy ? "v2.3.0" : "v2.14.0",
+                // Rancher 2.3's install docs pinned cert-manager v0.9.1 (Helm 2); 1.20 is the 2026 line (peers.md).
+                kubernetesVersion: legacy ? "v1.15.4-rancher1-1" : "v1.34.2+rke2r1", certManagerVersion: legacy ? "v0.9.1" : "v1.20.0",
+                servers: legacy ? 3 : 1, vmSize: "Standard_D2s_v3",
                 network: NetworkSettings(vnet: "10.0.0.0/16", subnet: "10.0.1.0/24"), tls: .letsEncrypt,
                 letsEncryptEmail: "admin@example.com", letsEncryptEnvironment: .staging),
             cluster: WorkloadClusterSettings(
@@ -28,6 +31,6 @@ extension ClusterSpec {
                     NodePool(
                         name: "win", os: .windows, roles: [.worker], count: 1, vmSize: "Standard_D2s_v3",
                         windowsVersion: legacy ? .ws2019 : .ws2022),
-                ]))
+                ], joinMethod: .vmExtension))
     }
 }

@@ -58,6 +58,10 @@ public struct RancherSettings: Sendable, Equatable {
     public var dnsLabel: String
     /// The Rancher version installed.
     public var version: String
+    /// Kubernetes on the Rancher servers: an RKE2 release on current, an RKE1 Kubernetes version on rancher-2.3.
+    public var kubernetesVersion: String
+    /// The cert-manager chart version installed before Rancher.
+    public var certManagerVersion: String
     /// RKE2 server count (profile current); the 2.3 profile always has one etcd, one controlplane and one worker.
     public var servers: Int
     /// VM size of the Rancher nodes.
@@ -91,6 +95,8 @@ public struct WorkloadClusterSettings: Sendable, Equatable {
     public var cni: CNISettings
     /// The groups of nodes.
     public var nodePools: [NodePool]
+    /// How nodes receive their registration command.
+    public var joinMethod: JoinMethod
 }
 
 /// The container network of the workload cluster.

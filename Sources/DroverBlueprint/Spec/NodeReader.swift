@@ -120,12 +120,16 @@ struct NodeReader {
     }
 
     mutating func read(rancher node: Node?, into rancher: inout RancherSettings) {
-        let allowed = ["resourceGroup", "location", "dnsLabel", "version", "servers", "vmSize", "network", "tls"]
+        let allowed = [
+            "resourceGroup", "location", "dnsLabel", "version", "kubernetesVersion", "certManagerVersion", "servers", "vmSize", "network", "tls",
+        ]
         guard let fields = mapping(node, path: "rancher", allowed: allowed) else { return }
         if let v = string(fields["resourceGroup"], path: "rancher.resourceGroup") { rancher.resourceGroup = v }
         if let v = string(fields["location"], path: "rancher.location") { rancher.location = v }
         if let v = string(fields["dnsLabel"], path: "rancher.dnsLabel") { rancher.dnsLabel = v }
         if let v = string(fields["version"], path: "rancher.version") { rancher.version = v }
+        if let v = string(fields["kubernetesVersion"], path: "rancher.kubernetesVersion") { rancher.kubernetesVersion = v }
+        if let v = string(fields["certManagerVersion"], path: "rancher.certManagerVersion") { rancher.certManagerVersion = v }
         if let v = int(fields["servers"], path: "rancher.servers", range: 1...9) { rancher.servers = v }
         if let v = string(fields["vmSize"], path: "rancher.vmSize") { rancher.vmSize = v }
         read(network: fields["network"], path: "rancher.network", into: &rancher.network)
@@ -139,12 +143,13 @@ struct NodeReader {
     }
 
     mutating func read(cluster node: Node?, into cluster: inout WorkloadClusterSettings, profile: Profile) {
-        let allowed = ["name", "resourceGroup", "location", "kubernetesVersion", "network", "cni", "nodePools"]
+        let allowed = ["name", "resourceGroup", "location", "kubernetesVersion", "network", "cni", "nodePools", "joinMethod"]
         guard let fields = mapping(node, path: "cluster", allowed: allowed) else { return }
         if let v = string(fields["name"], path: "cluster.name") { cluster.name = v }
         if let v = string(fields["resourceGroup"], path: "cluster.resourceGroup") { cluster.resourceGroup = v }
         if let v = string(fields["location"], path: "cluster.location") { cluster.location = v }
         if let v = string(fields["kubernetesVersion"], path: "cluster.kubernetesVersion") { cluster.kubernetesVersion = v }
+        if let v = choice(fields["joinMethod"], path: "cluster.joinMethod", as: JoinMethod.self) { cluster.joinMethod = v }
         read(network: fields["network"], path: "cluster.network", into: &cluster.network)
         if let cni = mapping(fields["cni"], path: "cluster.cni", allowed: ["plugin", "vxlanVNI", "vxlanPort"]) {
             if let v = choice(cni["plugin"], path: "cluster.cni.plugin", as: CNIPlugin.self) { cluster.cni.plugin = v }

@@ -82,6 +82,15 @@ public enum NodeRole: String, Sendable, Codable, CaseIterable {
     case worker
 }
 
+/// How workload cluster nodes receive their registration command.
+public enum JoinMethod: String, Sendable, Codable, CaseIterable {
+    /// A VM extension with the command in protected settings, run once the token exists; VMs are created early.
+    case vmExtension = "extension"
+    /// The command inside the VM's custom data, as the seed did: VMs wait for the token, and the token sits in
+    /// custom data, which Azure says must not hold secrets.
+    case customData
+}
+
 /// A node's operating system.
 public enum NodeOS: String, Sendable, Codable, CaseIterable {
     case linux

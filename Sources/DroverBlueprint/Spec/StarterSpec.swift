@@ -32,6 +32,8 @@ public enum StarterSpec {
               location: \(d.rancher.location)
               dnsLabel: \(d.rancher.dnsLabel)     # Rancher answers on LABEL.LOCATION.cloudapp.azure.com
               version: \(d.rancher.version)
+              kubernetesVersion: \(d.rancher.kubernetesVersion)   # \(profile == .current ? "RKE2 on the Rancher servers" : "RKE1 (rke up) on the Rancher nodes")
+              certManagerVersion: \(d.rancher.certManagerVersion)
               servers: \(d.rancher.servers)                   # RKE2 servers (1 or 3); rancher-2.3 always has etcd + controlplane + worker
               vmSize: \(d.rancher.vmSize)
               network:
@@ -47,6 +49,7 @@ public enum StarterSpec {
               resourceGroup: \(d.cluster.resourceGroup)
               location: \(d.cluster.location)
               kubernetesVersion: \(d.cluster.kubernetesVersion)
+              joinMethod: \(d.cluster.joinMethod.rawValue)        # or customData: the seed's way (the token then sits in custom data)
               network:
                 vnet: \(d.cluster.network.vnet)
                 subnet: \(d.cluster.network.subnet)

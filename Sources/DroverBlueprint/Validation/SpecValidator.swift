@@ -29,6 +29,7 @@ public struct SpecValidator: Sendable {
         checkNetworking(spec, &check)
         checkLegacy(spec, &check)
         checkTLS(spec, &check)
+        checkJoinMethod(spec, &check)
         return check.diagnostics.ordered
     }
 
@@ -286,5 +287,13 @@ public struct SpecValidator: Sendable {
         if spec.rancher.letsEncryptEnvironment == .production {
             check.warning("rancher.tls.environment", "Let's Encrypt production limits certificates per registered domain, and every \(spec.rancher.location).cloudapp.azure.com name shares one limit with all Azure users", fix: "use `environment: staging` for trials, or `source: rancher`, or a custom domain")
         }
+    }
+
+    private func checkJoinMethod(_ spec: ClusterSpec, _ check: inout Checker) {
+        guard spec.cluster.joinMethod == .customData else { return }
+        check.warning(
+            "cluster.joinMethod",
+            "customData puts the cluster registration token in every VM's custom data, which Azure keeps readable on the VM and in the VM model and says must not hold secrets; VMs also cannot be created until Rancher issues the token",
+            fix: "use `joinMethod: extension` (the token goes only into the extension's protected settings)")
     }
 }
