@@ -2,7 +2,7 @@
 // Drover: a Rancher-managed hybrid Linux + Windows Kubernetes cluster on Azure, as one typed program.
 //
 // Modules depend one way (see docs/architecture.md):
-//   drover ─► DroverCLI ─► DroverBlueprint ─► DroverEngine
+//   drover ─► DroverCLI ─► DroverBlueprint ─► DroverNodes ─► DroverEngine
 // DroverEngine knows no provider, no HTTP and no Azure or Rancher word.
 import PackageDescription
 
@@ -28,7 +28,7 @@ let package = Package(
         /// The cluster spec (drover.yaml), profiles, preflight validation, spec → resource graph.
         .target(
             name: "DroverBlueprint",
-            dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: ["DroverEngine", "DroverNodes", .product(name: "Yams", package: "Yams")]
         ),
 
         /// Cloud-init, Windows join scripts, RKE2/RKE1 configuration, chart manifests, registration commands, SSH.
@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint",
+                "DroverEngine", "DroverBlueprint", "DroverNodes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,7 +60,7 @@ let package = Package(
 
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine"]),
-        .testTarget(name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine"]),
+        .testTarget(name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "Yams"]),
         .testTarget(
             name: "DroverCLITests",
             dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint"],

@@ -11,7 +11,7 @@ public struct DroverCommand: AsyncParsableCommand {
         version: DroverVersion.current,
         subcommands: [
             InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
-            RefreshCommand.self, OutputCommand.self, GraphCommand.self, StateCommand.self, ForceUnlockCommand.self,
+            RefreshCommand.self, OutputCommand.self, GraphCommand.self, RenderCommand.self, StateCommand.self, ForceUnlockCommand.self,
         ])
 
     public init() {}

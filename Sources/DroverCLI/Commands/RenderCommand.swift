@@ -1,0 +1,52 @@
+import ArgumentParser
+import DroverBlueprint
+import DroverEngine
+import DroverNodes
+import Foundation
+
+/// `drover render`: every file a run would send to machines, written out for review.
+struct RenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Write every cloud-config, join script, chart manifest and (rancher-2.3) cluster.yml a run would send, for review.",
+        discussion: "Secrets appear as SENSITIVE.<name> unless --show-sensitive, which reads them from the state file.")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "The folder to write into.") var out = "drover-render"
+    @Flag(name: .customLong("show-sensitive"), help: "Write the real secrets from the state file instead of placeholders.")
+    var showSensitive = false
+
+    func run() async throws {
+        let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: 1, sink: { _ in })
+        let (spec, warnings) = try workspace.loadSpec()
+        for warning in warnings.ordered { Console.err(warning.description) }
+        let secrets = showSensitive ? try await stateSecrets(spec, workspace.store) : .placeholders
+        // Everything is rendered before the first file is written, so an error leaves nothing half-written.
+        let artifacts = try NodeArtifacts(spec: spec).render(secrets)
+        let root = URL(fileURLWithPath: out)
+        for artifact in artifacts {
+            let file = root.appendingPathComponent(artifact.path)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Data(artifact.content.utf8).write(to: file, options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: artifact.sensitive ? 0o600 : 0o644], ofItemAtPath: file.path)
+            Console.out("\(artifact.path)  (\(artifact.delivery.rawValue)\(artifact.sensitive ? ", holds secrets" : ""))")
+        }
+        Console.out("\nWrote \(artifacts.count) files to \(out)/." + (showSensitive
+            ? " They hold real secrets: files marked so are mode 0600; delete them when done."
+            : " Secrets are shown as SENSITIVE.<name>; --show-sensitive writes the real values."))
+    }
+
+    /// Secrets recorded by an earlier apply; what the state does not hold yet stays a placeholder.
+    private func stateSecrets(_ spec: ClusterSpec, _ store: FileStateStore) async throws -> ArtifactSecrets {
+        let state = try await store.load()
+        func output(_ address: ResourceAddress, _ path: String) -> String? { state.resources[address]?.outputs[path]?.stringValue }
+        var secrets = ArtifactSecrets.placeholders
+        if let v = output(ResourceAddress(type: "drover.secret", name: "rke2-token"), "value") { secrets.rke2Token = v }
+        if let v = output(ResourceAddress(type: "drover.secret", name: "rancher-bootstrap"), "value") { secrets.bootstrapPassword = v }
+        if let v = output(ResourceAddress(type: "rancher.registration_token", name: spec.cluster.name), "token") { secrets.registrationToken = v }
+        if let v = output(ResourceAddress(type: "rancher.bootstrap", name: "rancher"), "caChecksum") { secrets.caChecksum = v }
+        Console.err("Warning: --show-sensitive writes secrets into \(out)/; files holding them are mode 0600.")
+        return secrets
+    }
+}

@@ -1,0 +1,73 @@
+/// What the Rancher server install needs to know: hostname, versions, TLS and replica count.
+public struct RancherInstall: Sendable, Equatable {
+    /// Where Rancher's certificate comes from.
+    public enum TLS: Sendable, Equatable {
+        /// Let's Encrypt through cert-manager, with the account e-mail and `staging` or `production`.
+        case letsEncrypt(email: String, environment: String)
+        /// Rancher's own self-signed CA (agents then pin its checksum).
+        case rancher
+    }
+
+    /// The load balancer FQDN Rancher answers on.
+    public var hostname: String
+    /// Rancher's version, such as `v2.14.0`.
+    public var rancherVersion: String
+    /// cert-manager's chart version, such as `v1.20.0`.
+    public var certManagerVersion: String
+    /// The TLS source.
+    public var tls: TLS
+    /// Rancher replicas (one per server).
+    public var replicas: Int
+
+    /// Creates install settings.
+    public init(hostname: String, rancherVersion: String, certManagerVersion: String, tls: TLS, replicas: Int) {
+        self.hostname = hostname
+        self.rancherVersion = rancherVersion
+        self.certManagerVersion = certManagerVersion
+        self.tls = tls
+        self.replicas = replicas
+    }
+
+    /// Rancher's chart version: the release without its `v` (charts are published as `2.14.0`).
+    var rancherChartVersion: String { rancherVersion.hasPrefix("v") ? String(rancherVersion.dropFirst()) : rancherVersion }
+
+    /// The Rancher chart values that hold no secret.
+    var rancherValues: [String: YAMLValue] {
+        var values: [String: YAMLValue] = ["hostname": .string(hostname), "replicas": .int(replicas)]
+        switch tls {
+        case .letsEncrypt(let email, let environment):
+            values["ingress"] = ["tls": ["source": "letsEncrypt"]]
+            values["letsEncrypt"] = ["email": .string(email), "environment": .string(environment)]
+        case .rancher:
+            values["ingress"] = ["tls": ["source": "rancher"]]
+        }
+        return values
+    }
+
+    /// The cert-manager HelmChart (CRDs installed by the chart: `crds.enabled`, cert-manager ≥ 1.15).
+    public var certManagerChart: HelmChartManifest {
+        HelmChartManifest(
+            name: "cert-manager", chart: "cert-manager", repo: "https://charts.jetstack.io", version: certManagerVersion,
+            targetNamespace: "cert-manager", values: ["crds": ["enabled": true]])
+    }
+
+    /// The name of the Secret holding Rancher's secret values (`bootstrapPassword`).
+    public static let valuesSecretName = "drover-rancher-values"
+
+    /// The Rancher HelmChart; `bootstrapPassword` comes from the values Secret, never from this file.
+    public var rancherChart: HelmChartManifest {
+        HelmChartManifest(
+            name: "rancher", chart: "rancher", repo: "https://releases.rancher.com/server-charts/stable", version: rancherChartVersion,
+            targetNamespace: "cattle-system", values: rancherValues, valuesSecrets: [Self.valuesSecretName])
+    }
+
+    /// The `kube-system` Secret whose `values.yaml` key gives Rancher its bootstrap password.
+    public func valuesSecret(bootstrapPassword: String) -> String {
+        let values = YAMLValue.object(["bootstrapPassword": .string(bootstrapPassword)]).yaml
+        return YAMLValue.object([
+            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": ["name": .string(Self.valuesSecretName), "namespace": "kube-system"],
+            "stringData": ["values.yaml": .string(values)],
+        ]).yaml
+    }
+}
