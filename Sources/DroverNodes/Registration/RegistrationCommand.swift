@@ -72,7 +72,7 @@ public struct RegistrationCommand: Sendable {
         if trimmed.contains("install.ps1") || firstWord.hasPrefix("$env:") || firstWord == "curl.exe" {
             let tokens: [ShellToken]
             do { tokens = try PowerShellSyntax.split(trimmed) } catch { throw syntax(error, in: "PowerShell script") }
-            guard let installer = tokens.split(at: [";"]).last(where: { $0.first?.value?.hasSuffix("install.ps1") == true }) else {
+            guard let installer = tokens.split(at: [";"]).last(where: isInstaller) else {
                 throw unrecognised("has no ./install.ps1 statement")
             }
             let fields = flags(installer, server: "-Server", token: "-Token", ca: "-CaChecksum")
@@ -93,6 +93,12 @@ public struct RegistrationCommand: Sendable {
             return RegistrationCommand(template: .rke2Linux, server: server, token: token, caChecksum: fields.ca, tokens: tokens, outerArguments: [])
         }
         throw unrecognised("is neither `docker run` (RKE1) nor `curl … | sh -s -` (RKE2)")
+    }
+
+    /// Whether a statement runs `./install.ps1` (with or without the call operator).
+    private static func isInstaller(_ statement: [ShellToken]) -> Bool {
+        statement.first(where: { $0 != .op("&") })?.value?.lowercased().hasSuffix("install.ps1") == true
+            && statement.first?.value?.lowercased().hasPrefix("curl") != true
     }
 
     /// The `docker run … bootstrap …` words inside `& {docker run … | iex}`.
@@ -167,11 +173,14 @@ public struct RegistrationCommand: Sendable {
             let statements = tokens.split(at: [";"])
             var rendered: [String] = []
             for statement in statements where !statement.isEmpty {
-                guard statement.first?.value?.hasSuffix("install.ps1") == true else {
+                guard Self.isInstaller(statement) else {
                     rendered.append(PowerShellSyntax.render(statement))
                     continue
                 }
                 var edited = Self.removing(["-worker"], valued: ["-address", "-internaladdress", "-nodename"], from: statement)
+                // `& ./install.ps1` runs the same script as `./install.ps1`; the call operator also makes the
+                // statement parse under the tree-sitter PowerShell grammar the tests check every script with.
+                if edited.first != .op("&") { edited.insert(.op("&"), at: 0) }
                 edited += [
                     .flag("-Worker"), .flag("-Address"), .word(node.address),
                     .flag("-InternalAddress"), .word(node.internalAddress),

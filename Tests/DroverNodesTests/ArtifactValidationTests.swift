@@ -1,0 +1,183 @@
+import DroverBlueprint
+import DroverEngine
+import DroverNodes
+import Foundation
+import Testing
+import Yams
+
+/// Every artifact the renderer can produce, checked by the real tools: cloud-init's schema, kubernetes-validate,
+/// the helm-controller CRD fields, the tree-sitter PowerShell grammar and `sh -n`.
+@Suite struct ArtifactValidationTests {
+    /// Secret values with characters that break naive quoting.
+    static let secrets = ArtifactSecrets(
+        rke2Token: "K10rke2tokenQ9x7Zp3Lm8Vn2Bc6Xd4Fh1Jk5", bootstrapPassword: "Boot'strap\"P@ss $HOME `x` \\n ; | &",
+        registrationToken: "regtok9vq2m8x7c4l1p0z6b3n5h8j2k4w7r", caChecksum: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0")
+
+    /// Both profiles, 1 and 3 servers, Let's Encrypt and self-signed, extension and custom-data joins.
+    static let variants: [ClusterSpec] = {
+        var specs: [ClusterSpec] = []
+        for profile in Profile.allCases {
+            for servers in profile == .current ? [1, 3] : [3] {
+                for tls in TLSSource.allCases {
+                    for join in JoinMethod.allCases {
+                        var spec = ClusterSpec.defaults(for: profile)
+                        spec.rancher.servers = servers
+                        spec.rancher.tls = tls
+                        spec.cluster.joinMethod = join
+                        specs.append(spec)
+                    }
+                }
+            }
+        }
+        return specs
+    }()
+
+    static func allArtifacts() throws -> [NodeArtifact] {
+        try variants.flatMap { try NodeArtifacts(spec: $0).render(secrets) }
+    }
+
+    private func unique(_ artifacts: [NodeArtifact], where keep: (NodeArtifact) -> Bool) -> [String] {
+        Array(Set(artifacts.filter(keep).map(\.content))).sorted()
+    }
+
+    @Test func everyCloudConfigPassesCloudInitSchema() throws {
+        let configs = unique(try Self.allArtifacts()) { $0.path.hasSuffix("cloud-config.yaml") }
+        #expect(configs.count >= 6)
+        let folder = try LocalTools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cloudInit = try #require(LocalTools.onPath("cloud-init"), "cloud-init is missing; run scripts/test")
+        for file in try LocalTools.write(configs, into: folder, suffix: ".yaml") {
+            let result = try LocalTools.run(cloudInit, ["schema", "--config-file", file])
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(result.status == 0, "\(result.output)\n\(text)")
+        }
+        // A wrong type must fail, or a pass proves nothing.
+        let broken = try LocalTools.write(["#cloud-config\nwrite_files:\n- path: /x\n  content: a\n  permissions: 0600\n"], into: folder, suffix: "-broken.yaml")
+        #expect(try LocalTools.run(cloudInit, ["schema", "--config-file", broken[0]]).status != 0)
+    }
+
+    @Test func everyManifestValidates() throws {
+        let artifacts = try Self.allArtifacts()
+        let charts = unique(artifacts) { $0.content.contains("kind: HelmChart") && $0.path.hasSuffix(".yaml") && !$0.path.contains("cloud-config") }
+        let secrets = unique(artifacts) { $0.path.hasSuffix("drover-rancher-values.yaml") }
+        let addons = try unique(artifacts) { $0.path.hasSuffix("cluster.yml") }.map { text in
+            try #require((try Yams.load(yaml: text) as? [String: Any])?["addons"] as? String)
+        }
+        #expect(charts.count >= 4)
+        #expect(!secrets.isEmpty && !addons.isEmpty)
+        let folder = try LocalTools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let core = try LocalTools.write(secrets + addons, into: folder, suffix: "-core.yaml")
+        let validated = try LocalTools.run(LocalTools.kubernetesValidate, ["--strict"] + core)
+        #expect(validated.status == 0, "\(validated.output)")
+        #expect(validated.output.contains("serviceaccount/tiller") && validated.output.contains("clusterrolebinding/tiller"))
+
+        let schema = LocalTools.schemas.appendingPathComponent("helmchart-helm.cattle.io-v1.json").path
+        let chartFiles = try LocalTools.write(charts, into: folder, suffix: "-chart.yaml")
+        let checked = try LocalTools.run(LocalTools.python, [LocalTools.check("json-schema.py"), schema] + chartFiles)
+        #expect(checked.status == 0, "\(checked.output)")
+    }
+
+    /// The checker itself must reject a HelmChart with a misspelt field, or passing proves nothing.
+    @Test func helmChartSchemaRejectsUnknownFields() throws {
+        let chart = try #require(try Self.allArtifacts().first { $0.path.hasSuffix("drover-rancher.yaml") })
+        let folder = try LocalTools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = try LocalTools.write([chart.content.replacingOccurrences(of: "targetNamespace", with: "targetNamespce")], into: folder, suffix: ".yaml")
+        let schema = LocalTools.schemas.appendingPathComponent("helmchart-helm.cattle.io-v1.json").path
+        let result = try LocalTools.run(LocalTools.python, [LocalTools.check("json-schema.py"), schema] + bad)
+        #expect(result.status == 1)
+        #expect(result.output.contains("targetNamespce"))
+    }
+
+    /// Decodes `powershell.exe … -EncodedCommand BASE64` (UTF-16LE).
+    static func decodeEncodedCommand(_ command: String) throws -> String {
+        let encoded = try #require(command.split(separator: " ").last.map(String.init))
+        let bytes = [UInt8](try #require(Data(base64Encoded: encoded)))
+        let units = stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8 }
+        return String(decoding: units, as: UTF16.self)
+    }
+
+    @Test func everyPowerShellScriptParsesWithZeroErrors() throws {
+        let artifacts = try Self.allArtifacts()
+        var scripts = unique(artifacts) { $0.path.hasSuffix(".ps1") }
+        let commands = unique(artifacts) { $0.path.hasSuffix("extension-command.txt") }
+        #expect(scripts.count >= 2 && commands.count >= 3)
+        for command in commands {
+            #expect(command.count < 32_767, "longer than a Windows command line")
+            let bootstrap = try Self.decodeEncodedCommand(command)
+            scripts.append(bootstrap)
+            // The script the extension writes is exactly the join script rendered beside it.
+            if let inner = bootstrap.split(separator: "'").first(where: { $0.count > 200 }), let data = Data(base64Encoded: String(inner)) {
+                #expect(scripts.contains(String(decoding: data, as: UTF8.self)))
+            }
+        }
+        let folder = try LocalTools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try LocalTools.write(scripts, into: folder, suffix: ".ps1")
+        let result = try LocalTools.run(LocalTools.python, [LocalTools.check("powershell-syntax.py")] + files)
+        #expect(result.status == 0, "\(result.output)")
+
+        let broken = try LocalTools.write(["if ($x { Write-Output 'unclosed'"], into: folder, suffix: "-broken.ps1")
+        #expect(try LocalTools.run(LocalTools.python, [LocalTools.check("powershell-syntax.py")] + broken).status == 1)
+    }
+
+    @Test func everyShellScriptAndCommandParses() throws {
+        let artifacts = try Self.allArtifacts()
+        var scripts = unique(artifacts) { $0.path.hasSuffix(".sh") }
+        for config in unique(artifacts, where: { $0.path.hasSuffix("cloud-config.yaml") }) {
+            let document = try #require(try Yams.load(yaml: config) as? [String: Any])
+            for command in document["runcmd"] as? [[String]] ?? [] where command.prefix(2) == ["sh", "-c"] {
+                scripts.append(command[2])
+            }
+        }
+        #expect(scripts.count >= 6)
+        let folder = try LocalTools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for file in try LocalTools.write(scripts, into: folder, suffix: ".sh") {
+            let result = try LocalTools.run("/bin/sh", ["-n", file])
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(result.status == 0, "\(result.output)\n\(text)")
+        }
+        let broken = try LocalTools.write(["if [ -e x ]; then echo 'unclosed"], into: folder, suffix: "-broken.sh")
+        #expect(try LocalTools.run("/bin/sh", ["-n", broken[0]]).status != 0)
+    }
+
+    @Test(arguments: variants) func customDataFitsAndNoSecretLeavesProtectedChannels(_ spec: ClusterSpec) throws {
+        let artifacts = try NodeArtifacts(spec: spec).render(Self.secrets)
+        let values = [Self.secrets.rke2Token, Self.secrets.bootstrapPassword, Self.secrets.registrationToken]
+        for artifact in artifacts {
+            let leaks = values.filter { artifact.content.contains($0) }
+            if artifact.delivery == .customData {
+                #expect(artifact.content.utf8.count <= 65_535, "\(artifact.path): custom data over Azure's 64 KiB")
+            }
+            // Secrets travel only in protected settings, on-server files written by them, or custom data the
+            // user chose with `joinMethod: customData` (warned by validate); such artifacts are marked sensitive.
+            if !leaks.isEmpty {
+                #expect(artifact.sensitive, "\(artifact.path) holds a secret but is not marked sensitive")
+                #expect(artifact.delivery != .customData || spec.cluster.joinMethod == .customData, "\(artifact.path) puts a secret in custom data")
+                #expect(artifact.delivery != .local)
+            }
+        }
+        #expect(artifacts.contains { $0.content.contains(Self.secrets.registrationToken) })
+    }
+
+    @Test func bootstrapPasswordSurvivesQuotingExactly() throws {
+        let artifacts = try NodeArtifacts(spec: .defaults(for: .current)).render(Self.secrets)
+        let secret = try #require(artifacts.first { $0.path.hasSuffix("drover-rancher-values.yaml") })
+        let document = try #require(try Yams.load(yaml: secret.content) as? [String: Any])
+        let values = try #require((document["stringData"] as? [String: Any])?["values.yaml"] as? String)
+        #expect((try Yams.load(yaml: values) as? [String: Any])?["bootstrapPassword"] as? String == Self.secrets.bootstrapPassword)
+        // The password is not in the chart manifest itself, only in the Secret it references.
+        let chart = try #require(artifacts.first { $0.path.hasSuffix("drover-rancher.yaml") })
+        #expect(!chart.content.contains("bootstrapPassword"))
+        #expect(chart.content.contains("drover-rancher-values"))
+    }
+}
+
+extension ClusterSpec: CustomTestStringConvertible {
+    public var testDescription: String {
+        "\(profile.rawValue), \(rancher.servers) server(s), \(rancher.tls.rawValue), \(cluster.joinMethod.rawValue)"
+    }
+}
