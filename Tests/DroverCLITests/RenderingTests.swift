@@ -72,7 +72,7 @@ final class Lines: @unchecked Sendable {
         #expect(!text.contains("Correct-Horse-42"))
         #expect(text.contains("adminPassword"))
         #expect(text.contains("(sensitive)"))
-        #expect(text.contains("Plan: 35 to add, 0 to change, 1 to destroy."))
+        #expect(text.contains("Plan: 36 to add, 0 to change, 1 to destroy."))
     }
 
     /// Every action at once: update (nested and sensitive fields), replace with the forcing field, delete, create.

@@ -78,24 +78,40 @@ public struct Blueprint: Sendable {
         resources.append(DesiredResource(ResourceAddress(type: "azure.load_balancer", name: rancherKey), inputs: [
             "name": .string("\(spec.rancher.dnsLabel)-lb"), "resourceGroup": ref("azure.resource_group", rancherKey, "name"),
             "location": .string(spec.rancher.location), "sku": sku, "frontendPublicIPId": ref("azure.public_ip", "rancher/lb"),
-            "tcpRules": [80, 443],
+            // 6443 lets Drover and the user reach the Kubernetes API of the RKE2 servers (tls-san holds the FQDN).
+            "tcpRules": spec.profile == .current ? [80, 443, 6443] : [80, 443],
         ]))
 
-        // Stages 2–3: Rancher's Kubernetes and charts come with the servers' custom data (DroverNodes renders it).
+        // Stages 2–3: Rancher's Kubernetes and charts. Custom data (rendered by DroverNodes from these inputs) holds
+        // no secret; on current the RKE2 token and Rancher's bootstrap password follow in an extension's protected
+        // settings, which also starts the server.
         resources.append(secret("rancher-bootstrap"))
         if spec.profile == .current { resources.append(secret("rke2-token", length: 48, symbols: false)) }
         for server in spec.rancherNodes {
             let data: Value = [
                 "profile": .string(spec.profile.rawValue), "role": .array(server.roles.map { .string($0.rawValue) }),
                 "fqdn": .string(spec.rancher.fqdn), "rancherVersion": .string(spec.rancher.version),
-                "bootstrapPassword": ref("drover.secret", "rancher-bootstrap", "value"),
-                "clusterToken": spec.profile == .current ? ref("drover.secret", "rke2-token", "value") : .null,
+                "kubernetesVersion": .string(spec.rancher.kubernetesVersion), "certManagerVersion": .string(spec.rancher.certManagerVersion),
             ]
             node(rancherKey, spec.rancher.resourceGroup, spec.rancher.location, server, customData: data, loadBalancer: true)
+            if spec.profile == .current {
+                let name = "\(rancherKey)/\(server.vmName)"
+                resources.append(DesiredResource(ResourceAddress(type: "azure.vm_extension", name: "\(name)/rke2-secrets"), inputs: [
+                    "name": "drover-rke2-secrets", "virtualMachineId": ref("azure.virtual_machine", name), "os": "linux",
+                    "protectedSettings": [
+                        "clusterToken": ref("drover.secret", "rke2-token", "value"),
+                        "bootstrapPassword": ref("drover.secret", "rancher-bootstrap", "value"),
+                    ],
+                ]))
+            }
         }
 
         // Stage 4: bootstrap, once the servers answer behind the load balancer.
-        let rancherVMs = spec.rancherNodes.map { ResourceAddress(type: "azure.virtual_machine", name: "\(rancherKey)/\($0.vmName)") }
+        let rancherVMs = spec.rancherNodes.map { node in
+            spec.profile == .current
+                ? ResourceAddress(type: "azure.vm_extension", name: "\(rancherKey)/\(node.vmName)/rke2-secrets")
+                : ResourceAddress(type: "azure.virtual_machine", name: "\(rancherKey)/\(node.vmName)")
+        }
         resources.append(secret("rancher-admin"))
         resources.append(DesiredResource(ResourceAddress(type: "rancher.bootstrap", name: rancherKey), inputs: [
             "url": .string("https://\(spec.rancher.fqdn)"), "flow": .string(spec.profile == .current ? "bootstrap-password" : "admin-admin"),
@@ -127,18 +143,31 @@ public struct Blueprint: Sendable {
         ], dependsOn: [ResourceAddress(type: "azure.role_assignment", name: "\(clusterKey)/contributor")]))
         resources.append(DesiredResource(ResourceAddress(type: "rancher.registration_token", name: spec.cluster.name), inputs: ["clusterId": ref("rancher.cluster", spec.cluster.name)]))
 
-        // Stage 7: nodes are created early and join by extension once the registration token exists.
+        // Stage 7: with `joinMethod: extension` VMs are created early and join by extension once the registration
+        // token exists; with `customData` (the seed's way) the command is in custom data, so VMs wait for the token
+        // and Windows still needs an extension to run what Azure dropped at C:\AzureData\CustomData.bin.
         var joins: Set<ResourceAddress> = []
+        let viaCustomData = spec.cluster.joinMethod == .customData
         for planned in spec.clusterNodes {
-            node(clusterKey, spec.cluster.resourceGroup, spec.cluster.location, planned, customData: nil, loadBalancer: false)
             let name = "\(clusterKey)/\(planned.vmName)"
+            let join: Value = [
+                "roles": .array(planned.roles.map { .string($0.rawValue) }),
+                "address": ref("azure.public_ip", name, "ipAddress"), "internalAddress": .string(planned.privateAddress?.description ?? ""),
+                "command": ref("rancher.registration_token", spec.cluster.name, planned.os == .windows ? "windowsCommand" : "linuxCommand"),
+            ]
+            var customData: Value?
+            if viaCustomData { customData = ["profile": .string(spec.profile.rawValue), "join": join] }
+            else if spec.profile == .rancher23, planned.os == .linux { customData = ["profile": .string(spec.profile.rawValue), "docker": "18.09"] }
+            node(clusterKey, spec.cluster.resourceGroup, spec.cluster.location, planned, customData: customData, loadBalancer: false)
+            if viaCustomData, planned.os == .linux {
+                joins.insert(ResourceAddress(type: "azure.virtual_machine", name: name))
+                continue
+            }
             let extensionAddress = ResourceAddress(type: "azure.vm_extension", name: "\(name)/join")
             joins.insert(extensionAddress)
             resources.append(DesiredResource(extensionAddress, inputs: [
                 "name": "drover-join", "virtualMachineId": ref("azure.virtual_machine", name), "os": .string(planned.os.rawValue),
-                "roles": .array(planned.roles.map { .string($0.rawValue) }),
-                "address": ref("azure.public_ip", name, "ipAddress"), "internalAddress": .string(planned.privateAddress?.description ?? ""),
-                "protectedSettings": ["command": ref("rancher.registration_token", spec.cluster.name, planned.os == .windows ? "windowsCommand" : "linuxCommand")],
+                "protectedSettings": viaCustomData ? ["runCustomData": true] : join,
             ]))
         }
 
