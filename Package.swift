@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "Yams"]),
         .testTarget(
             name: "DroverCLITests",
-            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint"],
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes"],
             resources: [.copy("Snapshots")]
         ),
     ]

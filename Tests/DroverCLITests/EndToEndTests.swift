@@ -94,4 +94,41 @@ import Testing
         #expect(try drover("plan").status == 0)
         #expect(try drover("force-unlock", held.id).stderr.contains("not locked"))
     }
+
+    @Test func renderWritesEveryArtifactWithPlaceholdersAndPrivateModes() async throws {
+        let (drover, dir) = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try drover("init").status == 0)
+        let rendered = try drover("render", "--out", "review")
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let root = dir.appendingPathComponent("review")
+        func file(_ path: String) throws -> (text: String, mode: Int?) {
+            let url = root.appendingPathComponent(path)
+            return (try String(contentsOf: url, encoding: .utf8), try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int)
+        }
+        let join = try file("cluster/win-0-vm/join.ps1")
+        #expect(join.mode == 0o600)
+        #expect(join.text.contains("-Token SENSITIVE.registration-token"))
+        let cloudConfig = try file("rancher/rancher-0-vm/cloud-config.yaml")
+        #expect(cloudConfig.mode == 0o644)
+        #expect(cloudConfig.text.hasPrefix("#cloud-config\n"))
+        #expect(try file("rancher/servers-secrets.sh").text.contains("SENSITIVE.rke2-token"))
+
+        // With secrets in the state, --show-sensitive writes them (and warns); the default never does.
+        _ = try drover("apply", "--auto-approve")
+        let state = try await FileStateStore(path: dir.appendingPathComponent("drover.state.json").path).load()
+        let token = try #require(state.resources[ResourceAddress(type: "drover.secret", name: "rke2-token")]?.outputs["value"]?.stringValue)
+        #expect(try drover("render", "--out", "review").status == 0)
+        #expect(!(try file("rancher/servers-secrets.sh").text.contains(token)))
+        let shown = try drover("render", "--out", "secret-review", "--show-sensitive")
+        #expect(shown.stderr.contains("writes secrets"))
+        #expect(try String(contentsOf: dir.appendingPathComponent("secret-review/rancher/servers-secrets.sh"), encoding: .utf8).contains(token))
+
+        // An invalid spec writes nothing.
+        try "profile: rancher-9\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let refused = try drover("render", "--spec", "bad.yaml", "--out", "nothing")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.yaml:1:10"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("nothing").path))
+    }
 }

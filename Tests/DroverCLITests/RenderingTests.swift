@@ -1,6 +1,7 @@
 import DroverBlueprint
 import DroverCLI
 import DroverEngine
+import DroverNodes
 import Foundation
 import Testing
 
@@ -101,6 +102,14 @@ final class Lines: @unchecked Sendable {
         try assertSnapshot(text, named: "plan-changes.txt")
         let destroy = PlanRenderer().render(try await engine.plan(after, mode: .destroy))
         try assertSnapshot(destroy, named: "plan-destroy.txt")
+    }
+
+    /// Every file `drover render` writes for the default spec of each profile, secrets as placeholders.
+    @Test(arguments: Profile.allCases) func renderedArtifactsMatchGolden(_ profile: Profile) throws {
+        let artifacts = try NodeArtifacts(spec: .defaults(for: profile)).render(.placeholders)
+        let text = artifacts.map { "=== \($0.path) (\($0.delivery.rawValue)\($0.sensitive ? ", sensitive" : ""))\n\($0.content)" }
+            .joined(separator: "\n")
+        try assertSnapshot(text, named: "render-\(profile.rawValue).txt")
     }
 
     @Test func noChangesSaysSo() async throws {
