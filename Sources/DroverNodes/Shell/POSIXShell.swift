@@ -9,73 +9,37 @@ public enum POSIXShell {
 
     /// Splits `text` into words and operators.
     public static func split(_ text: String) throws(ShellSyntaxError) -> [ShellToken] {
-        let chars = Array(text)
-        var tokens: [ShellToken] = []
-        var i = 0
-        var value = ""
-        var start: Int?
-
-        func finishWord() {
-            if let s = start { tokens.append(.word(value: value, raw: String(chars[s..<i]))) }
-            value = ""
-            start = nil
-        }
-
-        while i < chars.count {
-            let c = chars[i]
+        var scan = TokenScanner(text)
+        while !scan.atEnd {
+            let c = scan.current
             if c == " " || c == "\t" || c == "\n" {
-                finishWord()
-                i += 1
-                continue
-            }
-            if let op = operators.first(where: { op in
-                let opChars = Array(op)
-                return i + opChars.count <= chars.count && Array(chars[i..<i + opChars.count]) == opChars
-            }) {
-                finishWord()
-                tokens.append(.op(op))
-                i += op.count
-                continue
-            }
-            if start == nil { start = i }
-            switch c {
-            case "\\":
-                guard i + 1 < chars.count else { throw ShellSyntaxError(message: "a backslash ends the command", column: i + 1) }
-                if chars[i + 1] != "\n" { value.append(chars[i + 1]) }
-                i += 2
-            case "'":
-                guard let end = chars[(i + 1)...].firstIndex(of: "'") else {
-                    throw ShellSyntaxError(message: "a single quote is never closed", column: i + 1)
-                }
-                value.append(contentsOf: chars[(i + 1)..<end])
-                i = end + 1
-            case "\"":
-                let open = i
-                i += 1
-                var closed = false
-                while i < chars.count {
-                    let d = chars[i]
-                    if d == "\"" {
-                        closed = true
-                        i += 1
-                        break
+                scan.finishWord()
+                scan.index += 1
+            } else if let op = operators.first(where: { scan.sees($0) }) {
+                scan.emitOperator(op.count)
+            } else {
+                scan.beginWord()
+                switch c {
+                case "\\":
+                    guard let next = scan.peek() else { throw ShellSyntaxError(message: "a backslash ends the command", column: scan.index + 1) }
+                    if next != "\n" { scan.append(next) }
+                    scan.index += 2
+                case "'":
+                    try scan.readQuoted(closers: ["'"], doubling: false, escape: { _, _ in nil })
+                case "\"":
+                    // Inside double quotes a backslash escapes only $ ` " \ and newline (§2.2.3).
+                    try scan.readQuoted(closers: ["\""], doubling: false) { c, next in
+                        guard c == "\\", let next, "$`\"\\\n".contains(next) else { return nil }
+                        return next == "\n" ? [] : [next]
                     }
-                    if d == "\\", i + 1 < chars.count, "$`\"\\\n".contains(chars[i + 1]) {
-                        if chars[i + 1] != "\n" { value.append(chars[i + 1]) }
-                        i += 2
-                    } else {
-                        value.append(d)
-                        i += 1
-                    }
+                default:
+                    scan.append(c)
+                    scan.index += 1
                 }
-                guard closed else { throw ShellSyntaxError(message: "a double quote is never closed", column: open + 1) }
-            default:
-                value.append(c)
-                i += 1
             }
         }
-        finishWord()
-        return tokens
+        scan.finishWord()
+        return scan.tokens
     }
 
     /// `word` as `sh` reads it back: bare when it holds only safe characters, otherwise single-quoted.
@@ -88,12 +52,5 @@ public enum POSIXShell {
     }
 
     /// The tokens as one command line: source text for words read from a command, quoted values for new words.
-    public static func render(_ tokens: [ShellToken]) -> String {
-        tokens.map { token in
-            switch token {
-            case .word(let value, let raw): raw ?? quote(value)
-            case .op(let op): op
-            }
-        }.joined(separator: " ")
-    }
+    public static func render(_ tokens: [ShellToken]) -> String { tokens.rendered(quoting: quote) }
 }

@@ -11,91 +11,37 @@ public enum PowerShellSyntax {
 
     /// Splits `text` into words and operators (`|`, `;`, `{`, `}`, `(`, `)`, `&`, `&&`, `||`).
     public static func split(_ text: String) throws(ShellSyntaxError) -> [ShellToken] {
-        let chars = Array(text)
-        var tokens: [ShellToken] = []
-        var i = 0
-        var value = ""
-        var start: Int?
-
-        func finishWord() {
-            if let s = start { tokens.append(.word(value: value, raw: String(chars[s..<i]))) }
-            value = ""
-            start = nil
-        }
-
-        while i < chars.count {
-            let c = chars[i]
+        var scan = TokenScanner(text)
+        while !scan.atEnd {
+            let c = scan.current
             if c == " " || c == "\t" || c == "\n" || c == "\r" {
-                finishWord()
-                i += 1
-                continue
-            }
-            if start == nil, c == "&" || c == "|", i + 1 < chars.count, chars[i + 1] == c {
-                tokens.append(.op(String([c, c])))
-                i += 2
-                continue
-            }
-            if "|;{}()".contains(c) || (c == "&" && start == nil) {
-                finishWord()
-                tokens.append(.op(String(c)))
-                i += 1
-                continue
-            }
-            if start == nil { start = i }
-            if c == "`" {
-                guard i + 1 < chars.count else { throw ShellSyntaxError(message: "a backtick ends the command", column: i + 1) }
-                value.append(escaped(chars[i + 1]))
-                i += 2
-            } else if singleQuotes.contains(c) {
-                let open = i
-                i += 1
-                var closed = false
-                while i < chars.count {
-                    if singleQuotes.contains(chars[i]) {
-                        if i + 1 < chars.count, singleQuotes.contains(chars[i + 1]) {
-                            value.append(chars[i + 1])
-                            i += 2
-                            continue
-                        }
-                        closed = true
-                        i += 1
-                        break
-                    }
-                    value.append(chars[i])
-                    i += 1
-                }
-                guard closed else { throw ShellSyntaxError(message: "a single quote is never closed", column: open + 1) }
-            } else if doubleQuotes.contains(c) {
-                let open = i
-                i += 1
-                var closed = false
-                while i < chars.count {
-                    let d = chars[i]
-                    if d == "`", i + 1 < chars.count {
-                        value.append(escaped(chars[i + 1]))
-                        i += 2
-                    } else if doubleQuotes.contains(d) {
-                        if i + 1 < chars.count, doubleQuotes.contains(chars[i + 1]) {
-                            value.append(chars[i + 1])
-                            i += 2
-                            continue
-                        }
-                        closed = true
-                        i += 1
-                        break
-                    } else {
-                        value.append(d)
-                        i += 1
-                    }
-                }
-                guard closed else { throw ShellSyntaxError(message: "a double quote is never closed", column: open + 1) }
+                scan.finishWord()
+                scan.index += 1
+            } else if !scan.inWord, c == "&" || c == "|", scan.peek() == c {
+                scan.emitOperator(2)
+            } else if "|;{}()".contains(c) || (c == "&" && !scan.inWord) {
+                scan.emitOperator(1)
             } else {
-                value.append(c)
-                i += 1
+                scan.beginWord()
+                if c == "`" {
+                    guard let next = scan.peek() else { throw ShellSyntaxError(message: "a backtick ends the command", column: scan.index + 1) }
+                    scan.append(escaped(next))
+                    scan.index += 2
+                } else if singleQuotes.contains(c) {
+                    try scan.readQuoted(closers: singleQuotes, doubling: true, escape: { _, _ in nil })
+                } else if doubleQuotes.contains(c) {
+                    try scan.readQuoted(closers: doubleQuotes, doubling: true) { c, next in
+                        guard c == "`", let next else { return nil }
+                        return [escaped(next)]
+                    }
+                } else {
+                    scan.append(c)
+                    scan.index += 1
+                }
             }
         }
-        finishWord()
-        return tokens
+        scan.finishWord()
+        return scan.tokens
     }
 
     private static func escaped(_ c: Character) -> Character {
@@ -123,12 +69,5 @@ public enum PowerShellSyntax {
     }
 
     /// The tokens as PowerShell text: source text for words read from a command, quoted values for new words.
-    public static func render(_ tokens: [ShellToken]) -> String {
-        tokens.map { token in
-            switch token {
-            case .word(let value, let raw): raw ?? quote(value)
-            case .op(let op): op
-            }
-        }.joined(separator: " ")
-    }
+    public static func render(_ tokens: [ShellToken]) -> String { tokens.rendered(quoting: quote) }
 }
