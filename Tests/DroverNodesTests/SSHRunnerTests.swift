@@ -37,6 +37,17 @@ import Testing
         #expect(known.contains("[127.0.0.1]:\(server.port)"))
     }
 
+    @Test func fetchesTheServerKubeconfigPointedAtTheLoadBalancer() async throws {
+        let server = try TestSSHServer()
+        defer { server.remove() }
+        try server.start()
+        let path = server.folder.appendingPathComponent("rke2.yaml").path
+        try "apiVersion: v1\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\nkind: Config\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let kubeconfig = try await runner(server).fetchKubeconfig(from: target(server), fqdn: "cattle.eastus2.cloudapp.azure.com", path: path, sudo: false)
+        #expect(kubeconfig.contains("server: https://cattle.eastus2.cloudapp.azure.com:6443"))
+    }
+
     /// The first connection records the host key; when the same address later answers with another key (here a
     /// second server, whose port the recorded entry is moved to), the runner refuses instead of trusting it.
     @Test func changedHostKeyIsRefusedOnRerun() async throws {

@@ -21,3 +21,14 @@ public enum Kubeconfig {
         return (try? Yams.serialize(node: .mapping(root))) ?? yaml
     }
 }
+
+extension SSHRunner {
+    /// Fetches the kubeconfig RKE2 wrote on the first Rancher server and points it at `https://FQDN:6443`, the
+    /// load balancer (RKE2's certificate lists the FQDN in `tls-san`).
+    public func fetchKubeconfig(
+        from server: SSHTarget, fqdn: String, path: String = RKE2ServerBootstrap.kubeconfigPath, sudo: Bool = true
+    ) async throws -> String {
+        let raw = String(decoding: try await fetch(path, on: server, sudo: sudo), as: UTF8.self)
+        return try Kubeconfig.pointing(raw, to: "https://\(fqdn):6443")
+    }
+}
