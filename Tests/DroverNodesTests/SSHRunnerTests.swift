@@ -48,6 +48,27 @@ import Testing
         #expect(kubeconfig.contains("server: https://cattle.eastus2.cloudapp.azure.com:6443"))
     }
 
+    /// The CA comes back with the checksum Rancher's agents expect: sha256sum of the PEM plus one newline.
+    @Test func readsRancherCAAndItsChecksumOnTheServer() async throws {
+        let server = try TestSSHServer()
+        defer { server.remove() }
+        try server.start()
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIBdrover\n-----END CERTIFICATE-----"
+        let file = server.folder.appendingPathComponent("cacerts.pem")
+        try pem.write(to: file, atomically: true, encoding: .utf8)
+        // Computed independently: SHA-256 of the PEM plus the newline Rancher's CAChecksum() ensures.
+        let expected = try LocalTools.run(LocalTools.python, ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode() + b'\\n').hexdigest())", pem]).output.prefix(64)
+        let ca = try await runner(server).fetchRancherCA(from: target(server), fqdn: "r.example.com", legacyAPI: false, url: file.absoluteString)
+        #expect(ca.pem == pem)
+        #expect(ca.checksum == String(expected))
+        #expect(ca.checksum.count == 64)
+
+        let missing = server.folder.appendingPathComponent("absent.pem").absoluteString
+        await #expect(throws: CodedError.self) {
+            _ = try await runner(server).fetchRancherCA(from: target(server), fqdn: "r.example.com", legacyAPI: false, url: missing)
+        }
+    }
+
     /// The first connection records the host key; when the same address later answers with another key (here a
     /// second server, whose port the recorded entry is moved to), the runner refuses instead of trusting it.
     @Test func changedHostKeyIsRefusedOnRerun() async throws {
