@@ -119,19 +119,20 @@ extension Value: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Most common first (strings, then objects): every failed attempt builds a DecodingError, which dominates
+        // the time to load a large state file.
         if container.decodeNil() {
             self = .null
-        } else if let b = try? container.decode(Bool.self) {
-            self = .bool(b)
-        } else if let n = try? container.decode(Double.self) {
-            self = .number(n)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
-        } else if let a = try? container.decode([Value].self) {
-            self = .array(a)
-        } else {
-            let o = try container.decode([String: Value].self)
+        } else if let o = try? container.decode([String: Value].self) {
             self = .object(o)
+        } else if let n = try? container.decode(Double.self) {
+            self = .number(n)
+        } else if let b = try? container.decode(Bool.self) {
+            self = .bool(b)
+        } else {
+            self = .array(try container.decode([Value].self))
         }
     }
 
