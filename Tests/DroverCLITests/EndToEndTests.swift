@@ -14,24 +14,24 @@ import Testing
         let (drover, dir) = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
 
-        #expect(try drover("init").status == 0)
-        let again = try drover("init")
+        #expect(try await drover("init").status == 0)
+        let again = try await drover("init")
         #expect(again.status != 0)
         #expect(again.stderr.contains("--force"))
-        #expect(try drover("validate").status == 0)
+        #expect(try await drover("validate").status == 0)
 
-        let plan = try drover("plan", "--detailed-exitcode")
+        let plan = try await drover("plan", "--detailed-exitcode")
         #expect(plan.status == 2)
         #expect(plan.stdout.contains("+ drover.secret/rancher-admin"))
 
         // Standard input is /dev/null: apply must refuse instead of waiting for a "yes" that cannot come.
-        let refused = try drover("apply")
+        let refused = try await drover("apply")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("--auto-approve"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("drover.state.json").path))
 
         // Only generated secrets have a provider in this build; cloud resources fail, dependents are skipped.
-        let applied = try drover("apply", "--auto-approve")
+        let applied = try await drover("apply", "--auto-approve")
         #expect(applied.status == 1)
         #expect(applied.stderr.contains("ProviderUnavailable"))
         #expect(applied.stderr.contains("run the same command again"))
@@ -42,64 +42,64 @@ import Testing
         let password = try #require(state.resources[ResourceAddress(type: "drover.secret", name: "rancher-admin")]?.outputs["value"]?.stringValue)
         #expect(!applied.stdout.contains(password) && !applied.stderr.contains(password))
 
-        let list = try drover("state", "list")
+        let list = try await drover("state", "list")
         #expect(list.status == 0)
         #expect(list.stdout.split(separator: "\n").contains("drover.secret/rancher-admin"))
 
-        let show = try drover("state", "show", "drover.secret/rancher-admin")
+        let show = try await drover("state", "show", "drover.secret/rancher-admin")
         #expect(show.status == 0)
         #expect(show.stdout.contains("value = (sensitive)"))
         #expect(!show.stdout.contains(password))
-        #expect(try drover("state", "show", "drover.secret/rancher-admin", "--show-sensitive").stdout.contains(password))
-        let missing = try drover("state", "show", "azure.ghost/nothing")
+        #expect(try await drover("state", "show", "drover.secret/rancher-admin", "--show-sensitive").stdout.contains(password))
+        let missing = try await drover("state", "show", "azure.ghost/nothing")
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("drover state list"))
 
-        let outputs = try drover("output")
+        let outputs = try await drover("output")
         #expect(outputs.stdout.contains("rancher_admin_password = (sensitive)"))
         #expect(outputs.stdout.contains("cluster_name = \"windowshybrid\""))
         #expect(!outputs.stdout.contains(password))
-        #expect(try drover("output", "rancher_admin_password").stderr.contains("--show-sensitive"))
-        #expect(try drover("output", "rancher_admin_password", "--show-sensitive").stdout == password + "\n")
-        let json = try drover("output", "-o", "json")
+        #expect(try await drover("output", "rancher_admin_password").stderr.contains("--show-sensitive"))
+        #expect(try await drover("output", "rancher_admin_password", "--show-sensitive").stdout == password + "\n")
+        let json = try await drover("output", "-o", "json")
         let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [String: Any]]
         #expect(decoded?["cluster_name"]?["value"] as? String == "windowshybrid")
         #expect(decoded?["rancher_admin_password"]?["value"] is NSNull)
-        #expect(try drover("output", "nope").stderr.contains("known outputs: cluster_name"))
+        #expect(try await drover("output", "nope").stderr.contains("known outputs: cluster_name"))
 
         // A second apply re-uses the secrets: the password does not change.
-        _ = try drover("apply", "--auto-approve")
-        #expect(try drover("output", "rancher_admin_password", "--show-sensitive").stdout == password + "\n")
+        _ = try await drover("apply", "--auto-approve")
+        #expect(try await drover("output", "rancher_admin_password", "--show-sensitive").stdout == password + "\n")
     }
 
     /// This test process holds the lock, as a running `drover apply` would; the binary is a second process.
     @Test func secondProcessIsRefusedAndForceUnlockBreaksTheLock() async throws {
         let (drover, dir) = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try drover("init").status == 0)
+        #expect(try await drover("init").status == 0)
         let store = FileStateStore(path: dir.appendingPathComponent("drover.state.json").path)
         let held = try await store.lock(operation: "apply")
 
-        let blocked = try drover("apply", "--auto-approve")
+        let blocked = try await drover("apply", "--auto-approve")
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
         #expect(blocked.stderr.contains(ProcessInfo.processInfo.hostName))
         #expect(blocked.stderr.contains("drover force-unlock \(held.id)"))
-        #expect(try drover("plan").status == 1)
+        #expect(try await drover("plan").status == 1)
 
-        let wrong = try drover("force-unlock", "not-the-id")
+        let wrong = try await drover("force-unlock", "not-the-id")
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains(held.id))
-        #expect(try drover("force-unlock", held.id).status == 0)
-        #expect(try drover("plan").status == 0)
-        #expect(try drover("force-unlock", held.id).stderr.contains("not locked"))
+        #expect(try await drover("force-unlock", held.id).status == 0)
+        #expect(try await drover("plan").status == 0)
+        #expect(try await drover("force-unlock", held.id).stderr.contains("not locked"))
     }
 
     @Test func renderWritesEveryArtifactWithPlaceholdersAndPrivateModes() async throws {
         let (drover, dir) = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try drover("init").status == 0)
-        let rendered = try drover("render", "--out", "review")
+        #expect(try await drover("init").status == 0)
+        let rendered = try await drover("render", "--out", "review")
         #expect(rendered.status == 0, "\(rendered.stderr)")
         let root = dir.appendingPathComponent("review")
         func file(_ path: String) throws -> (text: String, mode: Int?) {
@@ -115,18 +115,18 @@ import Testing
         #expect(try file("rancher/servers-secrets.sh").text.contains("SENSITIVE.rke2-token"))
 
         // With secrets in the state, --show-sensitive writes them (and warns); the default never does.
-        _ = try drover("apply", "--auto-approve")
+        _ = try await drover("apply", "--auto-approve")
         let state = try await FileStateStore(path: dir.appendingPathComponent("drover.state.json").path).load()
         let token = try #require(state.resources[ResourceAddress(type: "drover.secret", name: "rke2-token")]?.outputs["value"]?.stringValue)
-        #expect(try drover("render", "--out", "review").status == 0)
+        #expect(try await drover("render", "--out", "review").status == 0)
         #expect(!(try file("rancher/servers-secrets.sh").text.contains(token)))
-        let shown = try drover("render", "--out", "secret-review", "--show-sensitive")
+        let shown = try await drover("render", "--out", "secret-review", "--show-sensitive")
         #expect(shown.stderr.contains("writes secrets"))
         #expect(try String(contentsOf: dir.appendingPathComponent("secret-review/rancher/servers-secrets.sh"), encoding: .utf8).contains(token))
 
         // An invalid spec writes nothing.
         try "profile: rancher-9\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
-        let refused = try drover("render", "--spec", "bad.yaml", "--out", "nothing")
+        let refused = try await drover("render", "--spec", "bad.yaml", "--out", "nothing")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("bad.yaml:1:10"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("nothing").path))

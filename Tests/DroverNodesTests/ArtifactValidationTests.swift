@@ -40,23 +40,23 @@ import Yams
         Array(Set(artifacts.filter(keep).map(\.content))).sorted()
     }
 
-    @Test func everyCloudConfigPassesCloudInitSchema() throws {
+    @Test func everyCloudConfigPassesCloudInitSchema() async throws {
         let configs = unique(try Self.allArtifacts()) { $0.path.hasSuffix("cloud-config.yaml") }
         #expect(configs.count >= 6)
         let folder = try LocalTools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let cloudInit = try #require(LocalTools.onPath("cloud-init"), "cloud-init is missing; run scripts/test")
         for file in try LocalTools.write(configs, into: folder, suffix: ".yaml") {
-            let result = try LocalTools.run(cloudInit, ["schema", "--config-file", file])
+            let result = try await LocalTools.run(cloudInit, ["schema", "--config-file", file])
             let text = try String(contentsOfFile: file, encoding: .utf8)
             #expect(result.status == 0, "\(result.output)\n\(text)")
         }
         // A wrong type must fail, or a pass proves nothing.
         let broken = try LocalTools.write(["#cloud-config\nwrite_files:\n- path: /x\n  content: a\n  permissions: 0600\n"], into: folder, suffix: "-broken.yaml")
-        #expect(try LocalTools.run(cloudInit, ["schema", "--config-file", broken[0]]).status != 0)
+        #expect(try await LocalTools.run(cloudInit, ["schema", "--config-file", broken[0]]).status != 0)
     }
 
-    @Test func everyManifestValidates() throws {
+    @Test func everyManifestValidates() async throws {
         let artifacts = try Self.allArtifacts()
         let charts = unique(artifacts) { $0.content.contains("kind: HelmChart") && $0.path.hasSuffix(".yaml") && !$0.path.contains("cloud-config") }
         let secrets = unique(artifacts) { $0.path.hasSuffix("drover-rancher-values.yaml") }
@@ -69,24 +69,24 @@ import Yams
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let core = try LocalTools.write(secrets + addons, into: folder, suffix: "-core.yaml")
-        let validated = try LocalTools.run(LocalTools.kubernetesValidate, ["--strict"] + core)
+        let validated = try await LocalTools.run(LocalTools.kubernetesValidate, ["--strict"] + core)
         #expect(validated.status == 0, "\(validated.output)")
         #expect(validated.output.contains("serviceaccount/tiller") && validated.output.contains("clusterrolebinding/tiller"))
 
         let schema = LocalTools.schemas.appendingPathComponent("helmchart-helm.cattle.io-v1.json").path
         let chartFiles = try LocalTools.write(charts, into: folder, suffix: "-chart.yaml")
-        let checked = try LocalTools.run(LocalTools.python, [LocalTools.check("json-schema.py"), schema] + chartFiles)
+        let checked = try await LocalTools.run(LocalTools.python, [LocalTools.check("json-schema.py"), schema] + chartFiles)
         #expect(checked.status == 0, "\(checked.output)")
     }
 
     /// The checker itself must reject a HelmChart with a misspelt field, or passing proves nothing.
-    @Test func helmChartSchemaRejectsUnknownFields() throws {
+    @Test func helmChartSchemaRejectsUnknownFields() async throws {
         let chart = try #require(try Self.allArtifacts().first { $0.path.hasSuffix("drover-rancher.yaml") })
         let folder = try LocalTools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let bad = try LocalTools.write([chart.content.replacingOccurrences(of: "targetNamespace", with: "targetNamespce")], into: folder, suffix: ".yaml")
         let schema = LocalTools.schemas.appendingPathComponent("helmchart-helm.cattle.io-v1.json").path
-        let result = try LocalTools.run(LocalTools.python, [LocalTools.check("json-schema.py"), schema] + bad)
+        let result = try await LocalTools.run(LocalTools.python, [LocalTools.check("json-schema.py"), schema] + bad)
         #expect(result.status == 1)
         #expect(result.output.contains("targetNamespce"))
     }
@@ -99,7 +99,7 @@ import Yams
         return String(decoding: units, as: UTF16.self)
     }
 
-    @Test func everyPowerShellScriptParsesWithZeroErrors() throws {
+    @Test func everyPowerShellScriptParsesWithZeroErrors() async throws {
         let artifacts = try Self.allArtifacts()
         var scripts = unique(artifacts) { $0.path.hasSuffix(".ps1") }
         let commands = unique(artifacts) { $0.path.hasSuffix("extension-command.txt") }
@@ -116,14 +116,14 @@ import Yams
         let folder = try LocalTools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = try LocalTools.write(scripts, into: folder, suffix: ".ps1")
-        let result = try LocalTools.run(LocalTools.python, [LocalTools.check("powershell-syntax.py")] + files)
+        let result = try await LocalTools.run(LocalTools.python, [LocalTools.check("powershell-syntax.py")] + files)
         #expect(result.status == 0, "\(result.output)")
 
         let broken = try LocalTools.write(["if ($x { Write-Output 'unclosed'"], into: folder, suffix: "-broken.ps1")
-        #expect(try LocalTools.run(LocalTools.python, [LocalTools.check("powershell-syntax.py")] + broken).status == 1)
+        #expect(try await LocalTools.run(LocalTools.python, [LocalTools.check("powershell-syntax.py")] + broken).status == 1)
     }
 
-    @Test func everyShellScriptAndCommandParses() throws {
+    @Test func everyShellScriptAndCommandParses() async throws {
         let artifacts = try Self.allArtifacts()
         var scripts = unique(artifacts) { $0.path.hasSuffix(".sh") }
         for config in unique(artifacts, where: { $0.path.hasSuffix("cloud-config.yaml") }) {
@@ -136,15 +136,15 @@ import Yams
         let folder = try LocalTools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for file in try LocalTools.write(scripts, into: folder, suffix: ".sh") {
-            let result = try LocalTools.run("/bin/sh", ["-n", file])
+            let result = try await LocalTools.run("/bin/sh", ["-n", file])
             let text = try String(contentsOfFile: file, encoding: .utf8)
             #expect(result.status == 0, "\(result.output)\n\(text)")
         }
         let broken = try LocalTools.write(["if [ -e x ]; then echo 'unclosed"], into: folder, suffix: "-broken.sh")
-        #expect(try LocalTools.run("/bin/sh", ["-n", broken[0]]).status != 0)
+        #expect(try await LocalTools.run("/bin/sh", ["-n", broken[0]]).status != 0)
     }
 
-    @Test(arguments: variants) func customDataFitsAndNoSecretLeavesProtectedChannels(_ spec: ClusterSpec) throws {
+    @Test(arguments: variants) func customDataFitsAndNoSecretLeavesProtectedChannels(_ spec: ClusterSpec) async throws {
         let artifacts = try NodeArtifacts(spec: spec).render(Self.secrets)
         let values = [Self.secrets.rke2Token, Self.secrets.bootstrapPassword, Self.secrets.registrationToken]
         for artifact in artifacts {
@@ -163,7 +163,7 @@ import Yams
         #expect(artifacts.contains { $0.content.contains(Self.secrets.registrationToken) })
     }
 
-    @Test func bootstrapPasswordSurvivesQuotingExactly() throws {
+    @Test func bootstrapPasswordSurvivesQuotingExactly() async throws {
         let artifacts = try NodeArtifacts(spec: .defaults(for: .current)).render(Self.secrets)
         let secret = try #require(artifacts.first { $0.path.hasSuffix("drover-rancher-values.yaml") })
         let document = try #require(try Yams.load(yaml: secret.content) as? [String: Any])

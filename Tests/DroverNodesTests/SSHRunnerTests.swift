@@ -14,9 +14,9 @@ import Testing
     }
 
     @Test func runsCommandsAndCopiesFilesBothWays() async throws {
-        let server = try TestSSHServer()
+        let server = try await TestSSHServer()
         defer { server.remove() }
-        try server.start()
+        try await server.start()
         let ssh = runner(server)
 
         let result = try await ssh.run("echo hello; echo oops >&2; exit 3", on: target(server))
@@ -38,9 +38,9 @@ import Testing
     }
 
     @Test func fetchesTheServerKubeconfigPointedAtTheLoadBalancer() async throws {
-        let server = try TestSSHServer()
+        let server = try await TestSSHServer()
         defer { server.remove() }
-        try server.start()
+        try await server.start()
         let path = server.folder.appendingPathComponent("rke2.yaml").path
         try "apiVersion: v1\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\nkind: Config\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
@@ -50,14 +50,14 @@ import Testing
 
     /// The CA comes back with the checksum Rancher's agents expect: sha256sum of the PEM plus one newline.
     @Test func readsRancherCAAndItsChecksumOnTheServer() async throws {
-        let server = try TestSSHServer()
+        let server = try await TestSSHServer()
         defer { server.remove() }
-        try server.start()
+        try await server.start()
         let pem = "-----BEGIN CERTIFICATE-----\nMIIBdrover\n-----END CERTIFICATE-----"
         let file = server.folder.appendingPathComponent("cacerts.pem")
         try pem.write(to: file, atomically: true, encoding: .utf8)
         // Computed independently: SHA-256 of the PEM plus the newline Rancher's CAChecksum() ensures.
-        let expected = try LocalTools.run(LocalTools.python, ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode() + b'\\n').hexdigest())", pem]).output.prefix(64)
+        let expected = try await LocalTools.run(LocalTools.python, ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode() + b'\\n').hexdigest())", pem]).output.prefix(64)
         let ca = try await runner(server).fetchRancherCA(from: target(server), fqdn: "r.example.com", legacyAPI: false, url: file.absoluteString)
         #expect(ca.pem == pem)
         #expect(ca.checksum == String(expected))
@@ -72,11 +72,11 @@ import Testing
     /// The first connection records the host key; when the same address later answers with another key (here a
     /// second server, whose port the recorded entry is moved to), the runner refuses instead of trusting it.
     @Test func changedHostKeyIsRefusedOnRerun() async throws {
-        let first = try TestSSHServer()
-        let second = try TestSSHServer()
+        let first = try await TestSSHServer()
+        let second = try await TestSSHServer()
         defer { first.remove(); second.remove() }
-        try first.start()
-        try second.start()
+        try await first.start()
+        try await second.start()
         let knownHosts = first.folder.appendingPathComponent("drover/known_hosts").path
         let ssh = runner(first)
         _ = try await ssh.check("true", on: target(first))
@@ -97,12 +97,12 @@ import Testing
 
     /// Connection refused while the VM boots: the runner backs off and tries again until sshd is up.
     @Test func serverNotYetUpIsRetriedUntilItIs() async throws {
-        let server = try TestSSHServer()
+        let server = try await TestSSHServer()
         defer { server.remove() }
         let waits = Counter()
         let ssh = runner(server, attempts: 5) { attempt in
             waits.add(attempt)
-            if attempt == 2 { try server.start() }
+            if attempt == 2 { try await server.start() }
         }
         let output = try await ssh.check("echo up", on: target(server))
         #expect(output == "up\n")
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func givesUpAfterTheLastAttemptWithTheReason() async throws {
-        let server = try TestSSHServer()
+        let server = try await TestSSHServer()
         defer { server.remove() }
         let waits = Counter()
         let ssh = runner(server, attempts: 3) { waits.add($0) }
@@ -125,9 +125,9 @@ import Testing
     }
 
     @Test func commandRunningPastItsTimeoutIsStopped() async throws {
-        let server = try TestSSHServer()
+        let server = try await TestSSHServer()
         defer { server.remove() }
-        try server.start()
+        try await server.start()
         await #expect(throws: CodedError.self) {
             _ = try await runner(server).run("sleep 30", on: target(server), timeout: .milliseconds(500))
         }

@@ -32,6 +32,9 @@ public enum ProcessRunner {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        // Waiting on the termination handler, not `waitUntilExit()`, which polls a run loop and burns a core.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let deadline = Deadline()
         if let timeout {
@@ -57,7 +60,7 @@ public enum ProcessRunner {
                         }.start()
                     }
                     group.wait()
-                    process.waitUntilExit()
+                    exited.wait()
                     let timedOut = deadline.finish()
                     let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
                     continuation.resume(returning: ProcessOutput(status: status, stdout: out.text, stderr: err.text, timedOut: timedOut))

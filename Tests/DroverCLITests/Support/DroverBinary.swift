@@ -1,3 +1,4 @@
+import DroverNodes
 import Foundation
 
 /// Runs the built `drover` executable as a separate process, the way a user does.
@@ -28,36 +29,10 @@ struct DroverBinary {
         self.directory = directory
     }
 
-    /// Runs `drover ARGUMENTS` in the directory with standard input from /dev/null (never a terminal).
-    func callAsFunction(_ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently so neither fills up and blocks the child.
-        let errData = LockedData()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData.value, as: UTF8.self))
+    /// Runs `drover ARGUMENTS` in the directory with standard input from /dev/null (never a terminal), off the
+    /// cooperative threads so parallel tests keep running.
+    func callAsFunction(_ arguments: String...) async throws -> Run {
+        let output = try await ProcessRunner.run(executable, arguments, currentDirectory: directory)
+        return Run(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
-}
-
-/// Data written by one thread and read by another.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Data?
-    var isSet: Bool { lock.withLock { stored != nil } }
-    var value: Data { lock.withLock { stored ?? Data() } }
-    func set(_ data: Data) { lock.withLock { stored = data } }
 }

@@ -1,3 +1,4 @@
+import DroverNodes
 import Foundation
 import Testing
 
@@ -19,22 +20,14 @@ enum LocalTools {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs `executable` and returns its exit status and combined output.
-    static func run(_ executable: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, output: String) {
+    /// Runs `executable` and returns its exit status and combined output (off the cooperative threads).
+    static func run(_ executable: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> (status: Int32, output: String) {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             Issue.record("\(executable) is missing; run scripts/test, which installs every validator the tests use", sourceLocation: sourceLocation)
             return (-1, "")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try await ProcessRunner.run(URL(fileURLWithPath: executable), arguments)
+        return (result.status, result.stdout + result.stderr)
     }
 
     /// A fresh temporary folder.

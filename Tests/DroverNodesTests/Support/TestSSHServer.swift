@@ -15,28 +15,28 @@ final class TestSSHServer: @unchecked Sendable {
     var userKey: String { folder.appendingPathComponent("user_key").path }
 
     /// Makes keys and a config in a fresh folder; `port` 0 picks a free one. Does not start the server.
-    init(port: Int = 0) throws {
+    init(port: Int = 0) async throws {
         folder = try LocalTools.temporaryFolder()
         self.port = port == 0 ? try Self.freePort() : port
-        try keygen("rsa", "user_key")  // the seed's key type
+        try await keygen("rsa", "user_key")  // the seed's key type
         try FileManager.default.copyItem(atPath: userKey + ".pub", toPath: folder.appendingPathComponent("authorized_keys").path)
     }
 
     /// Generates the host key, a new one for every server.
-    func newHostKey() throws {
-        try keygen("ed25519", "host_key")
+    func newHostKey() async throws {
+        try await keygen("ed25519", "host_key")
     }
 
-    private func keygen(_ type: String, _ name: String) throws {
-        let result = try LocalTools.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "drover-test", "-f", folder.appendingPathComponent(name).path])
+    private func keygen(_ type: String, _ name: String) async throws {
+        let result = try await LocalTools.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "drover-test", "-f", folder.appendingPathComponent(name).path])
         #expect(result.status == 0, "\(result.output)")
     }
 
     private var pidFile: String { folder.appendingPathComponent("sshd.pid").path }
 
     /// Starts sshd; returns once it listens.
-    func start() throws {
-        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("host_key").path) { try newHostKey() }
+    func start() async throws {
+        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("host_key").path) { try await newHostKey() }
         if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
         let config = folder.appendingPathComponent("sshd_config")
         try """
@@ -54,7 +54,7 @@ final class TestSSHServer: @unchecked Sendable {
 
             """.write(to: config, atomically: true, encoding: .utf8)
         let log = folder.appendingPathComponent("sshd.log").path
-        let result = try LocalTools.run("/usr/sbin/sshd", ["-f", config.path, "-E", log])
+        let result = try await LocalTools.run("/usr/sbin/sshd", ["-f", config.path, "-E", log])
         let logged = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         guard result.status == 0 else {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "sshd did not start: \(result.output) \(logged)"])
