@@ -59,10 +59,15 @@ public struct HelmChartManifest: Sendable, Equatable {
 public indirect enum YAMLValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
+    /// A string, quoted when YAML would read it as something else.
     case string(String)
+    /// A boolean.
     case bool(Bool)
+    /// An integer.
     case int(Int)
+    /// A sequence.
     case list([YAMLValue])
+    /// A mapping, written with sorted keys.
     case object([String: YAMLValue])
 
     public init(stringLiteral value: String) { self = .string(value) }

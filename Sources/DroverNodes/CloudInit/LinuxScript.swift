@@ -27,9 +27,10 @@ public struct LinuxScript: Sendable {
     }
 }
 
-/// Collects script lines written one per statement.
+/// Collects script lines written one per statement; `if` blocks add their lines only when taken.
 @resultBuilder
 public enum LinesBuilder {
+    // The builder methods below are the result-builder protocol; each only concatenates lines.
     public static func buildExpression(_ line: String) -> [String] { [line] }
     public static func buildExpression(_ lines: [String]) -> [String] { lines }
     public static func buildBlock(_ parts: [String]...) -> [String] { parts.flatMap { $0 } }
