@@ -1,4 +1,6 @@
 import DroverEngine
+import DroverNodes
+import Foundation
 
 /// Turns a validated spec into the resource graph of the nine-stage pipeline (what cattle-drive's main.tf wired up).
 ///
@@ -107,11 +109,25 @@ public struct Blueprint: Sendable {
         }
 
         // Stage 4: bootstrap, once the servers answer behind the load balancer.
-        let rancherVMs = spec.rancherNodes.map { node in
-            spec.profile == .current
-                ? ResourceAddress(type: "azure.vm_extension", name: "\(rancherKey)/\(node.vmName)/rke2-secrets")
-                : ResourceAddress(type: "azure.virtual_machine", name: "\(rancherKey)/\(node.vmName)")
+        // rancher-2.3: `rke up` and Helm 2 run on this machine once the VMs answer over SSH.
+        if spec.profile == .rancher23 {
+            resources.append(DesiredResource(ResourceAddress(type: "local.rke1_rancher", name: rancherKey), inputs: [
+                "nodes": .array(spec.rancherNodes.map { node in
+                    [
+                        "address": ref("azure.public_ip", "\(rancherKey)/\(node.vmName)", "ipAddress"),
+                        "internalAddress": .string(node.privateAddress?.description ?? ""), "role": .string(node.roles[0].rawValue),
+                    ]
+                }),
+                "user": .string(spec.admin.username), "sshKeyPath": .string(spec.admin.sshPrivateKeyPath),
+                "kubernetesVersion": .string(spec.rancher.kubernetesVersion), "hostname": .string(spec.rancher.fqdn),
+                "rancherVersion": .string(spec.rancher.version), "certManagerVersion": .string(spec.rancher.certManagerVersion),
+                "tls": .string(spec.rancher.tls.rawValue), "letsEncryptEmail": .string(spec.rancher.letsEncryptEmail),
+                "letsEncryptEnvironment": .string(spec.rancher.letsEncryptEnvironment.rawValue),
+            ], dependsOn: Set(spec.rancherNodes.map { ResourceAddress(type: "azure.virtual_machine", name: "\(rancherKey)/\($0.vmName)") })))
         }
+        let rancherVMs = spec.profile == .current
+            ? spec.rancherNodes.map { ResourceAddress(type: "azure.vm_extension", name: "\(rancherKey)/\($0.vmName)/rke2-secrets") }
+            : [ResourceAddress(type: "local.rke1_rancher", name: rancherKey)]
         resources.append(secret("rancher-admin"))
         resources.append(DesiredResource(ResourceAddress(type: "rancher.bootstrap", name: rancherKey), inputs: [
             "url": .string("https://\(spec.rancher.fqdn)"), "flow": .string(spec.profile == .current ? "bootstrap-password" : "admin-admin"),
@@ -187,10 +203,14 @@ public struct Blueprint: Sendable {
         return Configuration(resources, outputs: outputs)
     }
 
-    /// A registry with the handlers the blueprint module owns, plus planning-only entries for providers not linked in.
-    public static func registry(with providers: ProviderRegistry = ProviderRegistry()) -> ProviderRegistry {
+    /// The handlers this build has, around `providers`; `workingDirectory` holds local tool files (rancher-2.3's
+    /// `cluster.yml`); every other type is declared for planning only.
+    public static func registry(with providers: ProviderRegistry = ProviderRegistry(), workingDirectory: URL? = nil) -> ProviderRegistry {
         var registry = providers
         if registry.handler(for: "drover.secret") == nil { registry.register(GeneratedSecretHandler()) }
+        if let workingDirectory, registry.handler(for: "local.rke1_rancher") == nil {
+            registry.register(RKE1RancherHandler(workingDirectory: workingDirectory.appendingPathComponent("rancher-2.3")))
+        }
         ResourceCatalog.declareMissing(in: &registry)
         return registry
     }

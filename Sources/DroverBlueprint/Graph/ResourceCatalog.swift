@@ -33,6 +33,7 @@ public enum ResourceCatalog {
         Entry(type: "graph.application", replaceTriggers: [], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
         Entry(type: "graph.service_principal", replaceTriggers: ["appId"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
         Entry(type: "graph.client_secret", replaceTriggers: ["applicationId"], sensitiveInputs: [], sensitiveOutputs: ["secret"], provider: "DroverAzure"),
+        Entry(type: "local.rke1_rancher", replaceTriggers: ["hostname"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverNodes"),
         Entry(type: "rancher.bootstrap", replaceTriggers: ["url"], sensitiveInputs: ["bootstrapPassword", "adminPassword"], sensitiveOutputs: ["token"], provider: "DroverRancher"),
         Entry(type: "rancher.cluster", replaceTriggers: ["name", "kubernetesVersion", "cni"], sensitiveInputs: ["cloudCredential"], sensitiveOutputs: [], provider: "DroverRancher"),
         Entry(type: "rancher.registration_token", replaceTriggers: ["clusterId"], sensitiveInputs: [], sensitiveOutputs: ["token", "linuxCommand", "windowsCommand"], provider: "DroverRancher"),

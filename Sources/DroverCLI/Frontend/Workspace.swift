@@ -23,6 +23,8 @@ struct Workspace {
     var store: FileStateStore { FileStateStore(path: statePath) }
 
     func engine() -> Engine {
-        Engine(registry: Blueprint.registry(), store: store, parallelism: parallelism, sink: sink)
+        // Local tool files (rancher-2.3's cluster.yml and kubeconfig) live beside the state, in `.drover/`.
+        let folder = URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover")
+        return Engine(registry: Blueprint.registry(workingDirectory: folder), store: store, parallelism: parallelism, sink: sink)
     }
 }

@@ -85,18 +85,25 @@ public struct RKE1ServerCluster: Sendable {
     /// The kubeconfig `rke up` writes beside `cluster.yml`.
     public static let kubeconfigFile = "kube_config_cluster.yml"
 
+    /// The Rancher release's flags after `--name`: namespace, the seed's `--set` values, timeout and kubeconfig.
+    private var rancherFlags: [String] {
+        var flags = ["--namespace", "cattle-system", "--set", "hostname=\(install.hostname)"]
+        if case .letsEncrypt(let email, let environment) = install.tls {
+            flags += ["--set", "ingress.tls.source=letsEncrypt", "--set", "letsEncrypt.email=\(email)", "--set", "letsEncrypt.environment=\(environment)"]
+        }
+        return flags + ["--set", "auditLog.level=1", "--set", "addLocal=true", "--timeout", "600", "--wait", "--kubeconfig", Self.kubeconfigFile]
+    }
+
+    /// `helm upgrade` of the Rancher release to this cluster's version and values (Helm 2 upgrades in place).
+    public var rancherUpgradeCommand: [String] {
+        ["helm", "upgrade", "rancher", "rancher-latest/rancher", "--version", install.rancherVersion] + rancherFlags
+    }
+
     /// The Helm 2 sequence of the seed and of Rancher 2.3's install docs, as argument lists run in order.
     public var helmCommands: [[String]] {
         let kube = ["--kubeconfig", Self.kubeconfigFile]
         let minor = install.certManagerVersion.dropFirst(install.certManagerVersion.hasPrefix("v") ? 1 : 0).split(separator: ".").prefix(2).joined(separator: ".")
-        var rancher = [
-            "helm", "install", "rancher-latest/rancher", "--version", install.rancherVersion, "--name", "rancher", "--namespace", "cattle-system",
-            "--set", "hostname=\(install.hostname)",
-        ]
-        if case .letsEncrypt(let email, let environment) = install.tls {
-            rancher += ["--set", "ingress.tls.source=letsEncrypt", "--set", "letsEncrypt.email=\(email)", "--set", "letsEncrypt.environment=\(environment)"]
-        }
-        rancher += ["--set", "auditLog.level=1", "--set", "addLocal=true", "--timeout", "600", "--wait"] + kube
+        let rancher = ["helm", "install", "rancher-latest/rancher", "--version", install.rancherVersion, "--name", "rancher"] + rancherFlags
         return [
             ["helm", "init", "--service-account", "tiller", "--wait"] + kube,
             ["kubectl", "apply", "-f", "https://raw.githubusercontent.com/jetstack/cert-manager/release-\(minor)/deploy/manifests/00-crds.yaml"] + kube,

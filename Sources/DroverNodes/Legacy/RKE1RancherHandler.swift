@@ -1,0 +1,143 @@
+import DroverEngine
+import Foundation
+
+/// `local.rke1_rancher`: the Rancher 2.3 server cluster of profile rancher-2.3, built on the user's machine with
+/// `rke up` and then given cert-manager and Rancher with Helm 2 (pipeline stages 2 and 3, as the seed did).
+///
+/// Files live in `workingDirectory` (`cluster.yml`, the `kube_config_cluster.yml` and `cluster.rkestate` RKE
+/// writes), mode 0600. Tool output reaches the progress view line by line.
+public struct RKE1RancherHandler: ResourceHandler {
+    /// One server node.
+    public struct Node: Codable, Sendable, Equatable {
+        /// The public address RKE connects to.
+        public var address: String
+        /// The private address.
+        public var internalAddress: String
+        /// `etcd`, `controlplane` or `worker`.
+        public var role: String
+
+        /// Creates a node.
+        public init(address: String, internalAddress: String, role: String) {
+            self.address = address
+            self.internalAddress = internalAddress
+            self.role = role
+        }
+    }
+
+    /// What the cluster is built from.
+    public struct Inputs: Codable, Sendable, Equatable {
+        /// The nodes.
+        public var nodes: [Node]
+        /// The SSH user.
+        public var user: String
+        /// The SSH private key.
+        public var sshKeyPath: String
+        /// RKE1's Kubernetes version.
+        public var kubernetesVersion: String
+        /// Rancher's hostname.
+        public var hostname: String
+        /// Rancher's version.
+        public var rancherVersion: String
+        /// cert-manager's chart version.
+        public var certManagerVersion: String
+        /// `letsEncrypt` or `rancher`.
+        public var tls: String
+        /// The Let's Encrypt e-mail.
+        public var letsEncryptEmail: String
+        /// `staging` or `production`.
+        public var letsEncryptEnvironment: String
+
+        /// Creates inputs.
+        public init(
+            nodes: [Node], user: String, sshKeyPath: String, kubernetesVersion: String, hostname: String, rancherVersion: String,
+            certManagerVersion: String, tls: String, letsEncryptEmail: String, letsEncryptEnvironment: String
+        ) {
+            self.nodes = nodes
+            self.user = user
+            self.sshKeyPath = sshKeyPath
+            self.kubernetesVersion = kubernetesVersion
+            self.hostname = hostname
+            self.rancherVersion = rancherVersion
+            self.certManagerVersion = certManagerVersion
+            self.tls = tls
+            self.letsEncryptEmail = letsEncryptEmail
+            self.letsEncryptEnvironment = letsEncryptEnvironment
+        }
+    }
+
+    /// Where the cluster's files are.
+    public struct Outputs: Codable, Sendable, Equatable {
+        /// The kubeconfig `rke up` wrote.
+        public var kubeconfigPath: String
+    }
+
+    public let type = "local.rke1_rancher"
+    /// The folder holding `cluster.yml` and what RKE writes beside it.
+    public let workingDirectory: URL
+    /// The PATH searched for `rke`, `helm` and `kubectl`.
+    public let searchPath: String
+
+    /// Creates the handler.
+    public init(workingDirectory: URL, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") {
+        self.workingDirectory = workingDirectory
+        self.searchPath = searchPath
+    }
+
+    public var replaceTriggers: Set<String> { ["hostname"] }
+
+    private func cluster(_ inputs: Inputs) -> RKE1ServerCluster {
+        RKE1ServerCluster(
+            nodes: inputs.nodes.map { RKE1Node(address: $0.address, internalAddress: $0.internalAddress, role: AgentRole(rawValue: $0.role) ?? .worker) },
+            user: inputs.user, sshKeyPath: inputs.sshKeyPath, kubernetesVersion: inputs.kubernetesVersion,
+            install: RancherInstall(
+                hostname: inputs.hostname, rancherVersion: inputs.rancherVersion, certManagerVersion: inputs.certManagerVersion,
+                tls: inputs.tls == "rancher" ? .rancher : .letsEncrypt(email: inputs.letsEncryptEmail, environment: inputs.letsEncryptEnvironment),
+                replicas: 1))
+    }
+
+    private func runner(_ context: OperationContext) -> ToolRunner {
+        ToolRunner(workingDirectory: workingDirectory, searchPath: searchPath, onLine: { context.report($0) })
+    }
+
+    private var kubeconfig: URL { workingDirectory.appendingPathComponent(RKE1ServerCluster.kubeconfigFile) }
+
+    /// Writes `cluster.yml` and runs `rke up` (which is idempotent: a re-run reconciles).
+    private func rkeUp(_ inputs: Inputs, _ context: OperationContext) async throws {
+        try FileManager.default.createDirectory(at: workingDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = workingDirectory.appendingPathComponent("cluster.yml")
+        try Data(cluster(inputs).clusterFile.utf8).write(to: file, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        context.report("rke up: building Kubernetes \(inputs.kubernetesVersion) on \(inputs.nodes.count) nodes")
+        _ = try await runner(context).run(["rke", "up", "--config", "cluster.yml"])
+    }
+
+    public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
+        let commands = cluster(inputs).helmCommands
+        try runner(context).preflight([["rke"]] + commands)
+        try await rkeUp(inputs, context)
+        context.report("helm: installing cert-manager \(inputs.certManagerVersion) and Rancher \(inputs.rancherVersion)")
+        try await runner(context).runAll(commands)
+        return Outputs(kubeconfigPath: kubeconfig.path)
+    }
+
+    public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Outputs? {
+        FileManager.default.fileExists(atPath: kubeconfig.path) ? Outputs(kubeconfigPath: kubeconfig.path) : nil
+    }
+
+    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
+        try await rkeUp(new, context)
+        if old.rancherVersion != new.rancherVersion || old.tls != new.tls || old.letsEncryptEmail != new.letsEncryptEmail
+            || old.letsEncryptEnvironment != new.letsEncryptEnvironment
+        {
+            // Helm 2 upgrades the release in place with the new version and values.
+            _ = try await runner(context).run(cluster(new).rancherUpgradeCommand)
+        }
+        return Outputs(kubeconfigPath: kubeconfig.path)
+    }
+
+    public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
+        guard FileManager.default.fileExists(atPath: workingDirectory.appendingPathComponent("cluster.yml").path) else { return }
+        _ = try await runner(context).run(["rke", "remove", "--force", "--config", "cluster.yml"])
+        try? FileManager.default.removeItem(at: kubeconfig)
+    }
+}
