@@ -7,8 +7,8 @@ import Testing
 @Suite struct RKE1RancherHandlerTests {
     static let inputs = RKE1RancherHandler.Inputs(
         nodes: [
-            .init(address: "20.0.0.1", internalAddress: "10.0.1.4", role: "etcd"), .init(address: "20.0.0.2", internalAddress: "10.0.1.5", role: "controlplane"),
-            .init(address: "20.0.0.3", internalAddress: "10.0.1.6", role: "worker"),
+            .init(address: "20.0.0.1", internalAddress: "10.0.1.4", role: .etcd), .init(address: "20.0.0.2", internalAddress: "10.0.1.5", role: .controlplane),
+            .init(address: "20.0.0.3", internalAddress: "10.0.1.6", role: .worker),
         ],
         user: "iamsuperman", sshKeyPath: "~/.ssh/id_rsa", kubernetesVersion: "v1.15.4-rancher1-1", hostname: "r.eastus2.cloudapp.azure.com",
         rancherVersion: "v2.3.0", certManagerVersion: "v0.9.1", tls: "letsEncrypt", letsEncryptEmail: "ops@example.com", letsEncryptEnvironment: "staging")

@@ -1,5 +1,5 @@
 /// One node of the Rancher 2.3 server cluster, as RKE1's `cluster.yml` lists it.
-public struct RKE1Node: Sendable, Equatable {
+public struct RKE1Node: Codable, Sendable, Equatable {
     /// The public address RKE connects to over SSH.
     public var address: String
     /// The private address in the VNet.

@@ -7,27 +7,10 @@ import Foundation
 /// Files live in `workingDirectory` (`cluster.yml`, the `kube_config_cluster.yml` and `cluster.rkestate` RKE
 /// writes), mode 0600. Tool output reaches the progress view line by line.
 public struct RKE1RancherHandler: ResourceHandler {
-    /// One server node.
-    public struct Node: Codable, Sendable, Equatable {
-        /// The public address RKE connects to.
-        public var address: String
-        /// The private address.
-        public var internalAddress: String
-        /// `etcd`, `controlplane` or `worker`.
-        public var role: String
-
-        /// Creates a node.
-        public init(address: String, internalAddress: String, role: String) {
-            self.address = address
-            self.internalAddress = internalAddress
-            self.role = role
-        }
-    }
-
     /// What the cluster is built from.
     public struct Inputs: Codable, Sendable, Equatable {
         /// The nodes.
-        public var nodes: [Node]
+        public var nodes: [RKE1Node]
         /// The SSH user.
         public var user: String
         /// The SSH private key.
@@ -49,7 +32,7 @@ public struct RKE1RancherHandler: ResourceHandler {
 
         /// Creates inputs.
         public init(
-            nodes: [Node], user: String, sshKeyPath: String, kubernetesVersion: String, hostname: String, rancherVersion: String,
+            nodes: [RKE1Node], user: String, sshKeyPath: String, kubernetesVersion: String, hostname: String, rancherVersion: String,
             certManagerVersion: String, tls: String, letsEncryptEmail: String, letsEncryptEnvironment: String
         ) {
             self.nodes = nodes
@@ -87,7 +70,7 @@ public struct RKE1RancherHandler: ResourceHandler {
 
     private func cluster(_ inputs: Inputs) -> RKE1ServerCluster {
         RKE1ServerCluster(
-            nodes: inputs.nodes.map { RKE1Node(address: $0.address, internalAddress: $0.internalAddress, role: AgentRole(rawValue: $0.role) ?? .worker) },
+            nodes: inputs.nodes,
             user: inputs.user, sshKeyPath: inputs.sshKeyPath, kubernetesVersion: inputs.kubernetesVersion,
             install: RancherInstall(
                 hostname: inputs.hostname, rancherVersion: inputs.rancherVersion, certManagerVersion: inputs.certManagerVersion,

@@ -1,5 +1,5 @@
 /// A Kubernetes role a node takes in the workload cluster.
-public enum AgentRole: String, Sendable, CaseIterable, Comparable {
+public enum AgentRole: String, Codable, Sendable, CaseIterable, Comparable {
     case etcd, controlplane, worker
 
     public static func < (a: AgentRole, b: AgentRole) -> Bool {
