@@ -49,21 +49,25 @@ let package = Package(
         ),
         .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
 
+        /// Helpers shared by the tests and the benchmarks (a seeded generator, a line collector); never shipped.
+        .target(name: "DroverTestSupport"),
+
         /// Prints plan/apply/makespan numbers for docs/benchmarks.md; not a test.
         .executableTarget(
             name: "drover-benchmarks",
-            dependencies: ["DroverEngine", "DroverBlueprint"],
+            dependencies: ["DroverEngine", "DroverBlueprint", "DroverTestSupport"],
             path: "Sources/DroverBenchmarks"
         ),
 
         // MARK: Tests
 
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
-        .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine"]),
-        .testTarget(name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "Yams"]),
+        .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
+        .testTarget(
+            name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"]),
         .testTarget(
             name: "DroverCLITests",
-            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes"],
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverTestSupport"],
             resources: [.copy("Snapshots")]
         ),
     ]

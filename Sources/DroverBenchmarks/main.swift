@@ -1,6 +1,7 @@
 // Prints the engine's speed and memory numbers for docs/benchmarks.md. Not a test: run it in release mode.
 import DroverBlueprint
 import DroverEngine
+import DroverTestSupport
 import Foundation
 
 /// Answers every call at once, with outputs under every name the blueprint refers to.
@@ -31,17 +32,6 @@ struct SleepingHandler: ResourceHandler {
     func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
     func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
-}
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {

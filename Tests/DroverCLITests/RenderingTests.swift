@@ -2,6 +2,7 @@ import DroverBlueprint
 import DroverCLI
 import DroverEngine
 import DroverNodes
+import DroverTestSupport
 import Foundation
 import Testing
 
@@ -40,13 +41,6 @@ struct EchoHandler: ResourceHandler {
     func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
     func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
-}
-
-final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-    var all: [String] { lock.withLock { stored } }
-    func append(_ line: String) { lock.withLock { stored.append(line) } }
 }
 
 @Suite struct RenderingTests {

@@ -1,5 +1,6 @@
 import DroverEngine
 import DroverNodes
+import DroverTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import DroverNodes
+import DroverTestSupport
 import Testing
 
 /// The hand-written splitters, case by case against the rules they implement, and round trips of their quoting.
@@ -64,11 +65,8 @@ import Testing
     /// Seeded random words of awkward characters come back unchanged through each quoting.
     @Test func quotingRoundTripsRandomWords() throws {
         let alphabet = Array("ab -_'\"`$\\|;&(){}<>*?~#!%=:,./\t’‘“”\u{00E9}\u{1F600}0")
-        var state: UInt64 = 0x5EED
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var random = SplitMix64(state: 0x5EED)
+        func next() -> Int { Int.random(in: 0..<1_000_000, using: &random) }
         for _ in 0..<2_000 {
             let word = String((0..<(1 + next() % 12)).map { _ in alphabet[next() % alphabet.count] })
             #expect(try POSIXShell.split(POSIXShell.quote(word)).compactMap(\.value) == [word], "\(word)")

@@ -1,5 +1,6 @@
 import DroverEngine
 import DroverNodes
+import DroverTestSupport
 import Foundation
 import Testing
 
@@ -96,10 +97,3 @@ import Testing
     }
 }
 
-/// Lines from concurrent callers.
-final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-    var all: [String] { lock.withLock { stored } }
-    func append(_ line: String) { lock.withLock { stored.append(line) } }
-}
