@@ -39,9 +39,6 @@ public struct LinuxJoin: Sendable {
         }.text
     }
 
-    /// The extension's protected settings: the script, base64-encoded.
-    public var protectedSettings: [String: String] { ["script": Data(extensionScript.utf8).base64EncodedString()] }
-
     /// With `joinMethod: customData`, the seed's way: the command at the end of first boot (after Docker on RKE1).
     public var customData: CloudConfig {
         if dockerAgent { return RKE1ServerCluster.dockerCloudConfig(dockerVersion: dockerVersion, user: user, joinCommand: command) }

@@ -37,7 +37,6 @@ final class TestSSHServer: @unchecked Sendable {
     /// Starts sshd; returns once it listens.
     func start() async throws {
         if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("host_key").path) { try await newHostKey() }
-        if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
         let config = folder.appendingPathComponent("sshd_config")
         try """
             Port \(port)
