@@ -15,7 +15,7 @@ struct ZeroLatencyHandler: ResourceHandler {
             "windowsCommand", "appId", "secret", "value"].map { ($0, id) }))
     }
     func create(_ inputs: Value, context: OperationContext) async throws -> Value { outputs(context.address) }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
+    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Observed<Value, Value>? { prior.map { Observed($0) } }
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
     func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
 }
@@ -29,7 +29,7 @@ struct SleepingHandler: ResourceHandler {
         if case .number(let ms)? = inputs["ms"] { try await Task.sleep(for: .milliseconds(Int(ms))) }
         return ["id": .string(context.address.name)]
     }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
+    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Observed<Value, Value>? { prior.map { Observed($0) } }
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
     func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
 }

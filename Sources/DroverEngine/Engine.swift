@@ -75,9 +75,9 @@ public struct Engine: Sendable {
         let graph = state.graph()
         _ = await GraphWalker(graph: graph, parallelism: parallelism).walk { address in
             guard let prior = state.resources[address], let handler = registry.handler(for: address.type) else { return true }
-            let ctx = OperationContext(address: address)
+            let ctx = OperationContext(address: address, operation: .read, clock: clock)
             do {
-                if let current = try await handler.read(prior.inputs, prior.outputs, ctx) {
+                if let current = try await handler.read(prior.inputs, prior.outputs, ctx)?.outputs {
                     let paths = ValueDiff.changedPaths(prior.outputs, current)
                     if !paths.isEmpty {
                         var updated = prior

@@ -25,7 +25,7 @@ struct FixedSecretHandler: ResourceHandler {
     let type = "drover.secret"
     var sensitiveOutputs: Set<String> { ["value"] }
     func create(_ inputs: Value, context: OperationContext) async throws -> Outputs { Outputs(value: "SECRET-\(context.address.name)") }
-    func read(_ inputs: Value, prior: Outputs?, context: OperationContext) async throws -> Outputs? { prior }
+    func read(_ inputs: Value, prior: Outputs?, context: OperationContext) async throws -> Observed<Value, Outputs>? { prior.map { Observed($0) } }
     func update(from old: Value, to new: Value, prior: Outputs, context: OperationContext) async throws -> Outputs { prior }
     func delete(_ inputs: Value, prior: Outputs, context: OperationContext) async throws {}
 }
@@ -38,7 +38,7 @@ struct EchoHandler: ResourceHandler {
     var replaceTriggers: Set<String> { ["location"] }
     var sensitiveInputs: Set<String> { ["password"] }
     func create(_ inputs: Value, context: OperationContext) async throws -> Value { ["id": .string("/vms/\(context.address.name)")] }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
+    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Observed<Value, Value>? { prior.map { Observed($0) } }
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
     func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
 }

@@ -167,12 +167,14 @@ struct Applier: Sendable {
         }
     }
 
-    private func context(_ address: ResourceAddress, resumeToken: String?, recorder: StateRecorder) -> OperationContext {
+    private func context(
+        _ address: ResourceAddress, _ operation: OperationKind, resumeToken: String?, recorder: StateRecorder
+    ) -> OperationContext {
         let sink = self.sink
         return OperationContext(
-            address: address, resumeToken: resumeToken,
+            address: address, operation: operation, resumeToken: resumeToken, clock: clock, stop: stop,
             recordResumeToken: { token in try await recorder.record(.resumeToken(address, token)) },
-            report: { message in sink(EngineEvent(.progress, address: address, message: message)) })
+            report: { message, table in sink(EngineEvent(.progress, address: address, message: message, table: table)) })
     }
 
     private func sensitivePaths(_ handler: AnyResourceHandler, inputs: Value, outputs: Value) -> [String] {
@@ -215,14 +217,14 @@ struct Applier: Sendable {
             }
             try await recorder.record(.pending(PendingOperation(address: address, kind: .update, startedAt: Date(), inputs: inputs)))
             let outputs = try await handler.update(
-                prior.inputs, inputs, prior.outputs, context(address, resumeToken: nil, recorder: recorder))
+                prior.inputs, inputs, prior.outputs, context(address, .update, resumeToken: nil, recorder: recorder))
             try await record(outputs)
             return "update"
         }
 
         if change.resuming, let pending = await recorder.pending(address) {
-            let ctx = context(address, resumeToken: pending.resumeToken, recorder: recorder)
-            if let found = try await handler.read(inputs, prior?.outputs, ctx) {
+            let ctx = context(address, .create, resumeToken: pending.resumeToken, recorder: recorder)
+            if let found = try await handler.read(inputs, prior?.outputs, ctx)?.outputs {
                 // The interrupted operation reached the remote side: adopt what exists instead of creating it twice.
                 if let prior, prior.inputs != inputs {
                     return try await update(from: ResourceState(address: address, inputs: prior.inputs, outputs: found))
@@ -238,7 +240,7 @@ struct Applier: Sendable {
             return try await update(from: prior)
         }
         try await recorder.record(.pending(PendingOperation(address: address, kind: .create, startedAt: Date(), inputs: inputs)))
-        let outputs = try await handler.create(inputs, context(address, resumeToken: nil, recorder: recorder))
+        let outputs = try await handler.create(inputs, context(address, .create, resumeToken: nil, recorder: recorder))
         try await record(outputs)
         return "create"
     }
@@ -248,8 +250,8 @@ struct Applier: Sendable {
         let pending = await recorder.pending(address)
         if prior == nil, let pending {
             // Only a pending operation is known: find out whether it left anything behind.
-            let ctx = context(address, resumeToken: pending.resumeToken, recorder: recorder)
-            guard let found = try await handler.read(pending.inputs, nil, ctx) else {
+            let ctx = context(address, .read, resumeToken: pending.resumeToken, recorder: recorder)
+            guard let found = try await handler.read(pending.inputs, nil, ctx)?.outputs else {
                 try await recorder.record(.pendingCleared(address))
                 return
             }
@@ -257,7 +259,7 @@ struct Applier: Sendable {
         }
         guard let prior else { return }
         try await recorder.record(.pending(PendingOperation(address: address, kind: .delete, startedAt: Date(), inputs: prior.inputs)))
-        try await handler.delete(prior.inputs, prior.outputs, context(address, resumeToken: pending?.resumeToken, recorder: recorder))
+        try await handler.delete(prior.inputs, prior.outputs, context(address, .delete, resumeToken: pending?.resumeToken, recorder: recorder))
         try await recorder.record(.removed(address))
     }
 }

@@ -161,8 +161,7 @@ extension Value {
 
     /// Decodes this value into a `Decodable` type.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let data = try JSONEncoder().encode(self)
-        return try JSONDecoder().decode(T.self, from: data)
+        try ValueDecoder().decode(T.self, from: self)
     }
 
     /// A compact, stable, human-readable rendering (sorted keys, integers without a fraction).

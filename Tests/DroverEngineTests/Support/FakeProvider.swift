@@ -51,9 +51,9 @@ struct FakeHandler: ResourceHandler {
         return outputs
     }
 
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? {
+    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Observed<Value, Value>? {
         await cloud.log("read", context.address)
-        return await cloud.get(context.address)
+        return await cloud.get(context.address).map { Observed($0) }
     }
 
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value {
