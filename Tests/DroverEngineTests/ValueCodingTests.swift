@@ -1,4 +1,5 @@
 import DroverEngine
+import DroverTestSupport
 import Foundation
 import Testing
 
