@@ -172,6 +172,19 @@ public struct AnyResourceHandler: Sendable {
     }
 }
 
+/// How a Swift type reads in an error message about a value of the wrong kind.
+private func expectedKind(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: return "a string"
+    case is Bool.Type: return "true or false"
+    case is Double.Type, is Float.Type: return "a number"
+    case is any FixedWidthInteger.Type: return "a whole number"
+    case is [Value].Type: return "a list"
+    case is [String: Value].Type: return "an object"
+    default: return "a \(type)"
+    }
+}
+
 /// Renders a DecodingError as the field path and what went wrong.
 func DecodingErrorDescription(_ error: any Error) -> String {
     guard let error = error as? DecodingError else { return String(describing: error) }
@@ -181,7 +194,8 @@ func DecodingErrorDescription(_ error: any Error) -> String {
     }
     switch error {
     case .keyNotFound(let key, let context): return "missing field \(path(context)).\(key.stringValue)"
-    case .typeMismatch(let type, let context): return "\(path(context)) is not a \(type)"
+    case .typeMismatch(let type, let context):
+        return "\(path(context)) must be \(expectedKind(type))" + (context.debugDescription.hasPrefix("found") ? ", \(context.debugDescription)" : "")
     case .valueNotFound(let type, let context): return "\(path(context)) has no \(type) value"
     case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
     @unknown default: return String(describing: error)

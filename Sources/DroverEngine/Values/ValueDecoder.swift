@@ -164,7 +164,8 @@ private struct SingleValueContainer: SingleValueDecodingContainer {
     func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
 
     func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
-        let n = try decode(Double.self)
+        if decoder.isPlaceholder { return 0 }
+        guard case .number(let n) = decoder.value else { throw decoder.mismatch(type) }
         guard n.rounded() == n, let exact = I(exactly: n) else {
             throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(n) is not a whole \(type)"))
         }

@@ -31,7 +31,10 @@ struct DroverBinary {
 
     /// Runs `drover ARGUMENTS` in the directory with standard input from /dev/null (never a terminal), off the
     /// cooperative threads so parallel tests keep running.
-    func callAsFunction(_ arguments: String...) async throws -> Run {
+    func callAsFunction(_ arguments: String...) async throws -> Run { try await run(arguments) }
+
+    /// Runs `drover` with an argument array.
+    func run(_ arguments: [String]) async throws -> Run {
         let output = try await ProcessRunner.run(executable, arguments, currentDirectory: directory)
         return Run(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
