@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import DroverEngine
 
@@ -20,7 +21,11 @@ struct GlobalOptions: ParsableArguments {
 
 /// Standard output and error, unbuffered line by line.
 enum Console {
-    static func out(_ text: String, terminator: String = "\n") { print(text, terminator: terminator) }
+    /// Writes and flushes, so a prompt shows before input is read and a closed pipe is noticed at once.
+    static func out(_ text: String, terminator: String = "\n") {
+        print(text, terminator: terminator)
+        fflush(nil)
+    }
     static func err(_ text: String) {
         var stderr = StandardError()
         print(text, to: &stderr)

@@ -11,7 +11,7 @@ struct RefreshCommand: AsyncParsableCommand {
     func run() async throws {
         let sink = options.eventSink
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: Engine.defaultParallelism, sink: sink)
-        let (_, drift) = try await workspace.store.withLock(operation: "refresh") { try await workspace.engine().refresh() }
+        let (_, drift) = try await LockedRun.run(workspace.store, operation: "refresh", note: Console.err) { _ in try await workspace.engine().refresh() }
         if !options.json { Console.out(drift.isEmpty ? "No drift: every resource matches the state." : "\(drift.count) resource\(drift.count == 1 ? "" : "s") drifted; `drover plan` shows what apply would do.") }
     }
 }
@@ -121,9 +121,10 @@ struct ForceUnlockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "force-unlock", abstract: "Break a state lock left by a killed run.")
     @Option(help: "The state file.") var state = "drover.state.json"
     @Argument(help: "The lock id printed in the lock error.") var id: String
+    @Flag(help: "Break the lock even though its holder is still running on this host.") var force = false
 
     func run() async throws {
-        try await FileStateStore(path: state).forceUnlock(id: id)
+        try await FileStateStore(path: state).forceUnlock(id: id, force: force)
         Console.out("The state lock \(id) was removed. Make sure no other drover is running on this state.")
     }
 }

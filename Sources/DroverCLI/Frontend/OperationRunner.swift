@@ -25,22 +25,21 @@ struct OperationRunner {
         for warning in warnings.ordered where !options.json { Console.err(warning.description) }
         let configuration = Blueprint(spec: spec).configuration()
         let engine = workspace.engine()
-        return try await workspace.store.withLock(operation: planOnly ? "plan" : mode.rawValue) {
+        return try await LockedRun.run(workspace.store, operation: planOnly ? "plan" : mode.rawValue, note: Console.err) { run in
             let plan = try await engine.plan(configuration, mode: mode, targets: Set(addresses))
             if !options.json { Console.out(PlanRenderer().render(plan)) }
             guard plan.hasChanges else { return .noChanges }
             if planOnly { return .changes }
             if !autoApprove { try confirm(mode) }
             let stop = StopSignal()
-            let interrupts = InterruptHandler.install {
+            run.stopGracefully {
                 Console.err("\nInterrupt received: finishing the operations in flight and saving state; nothing new starts."
                     + "\nPress Ctrl-C again to quit at once (the journal keeps the state safe either way).")
                 stop.raise()
             }
-            defer { interrupts.cancel() }
             let result = try await engine.apply(plan, stop: stop)
             if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
-            guard result.succeeded else { 
+            guard result.succeeded else {
                 throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count, notStarted: result.notStarted.count)
             }
             return .changes

@@ -29,6 +29,12 @@ struct DroverBinary {
         self.directory = directory
     }
 
+    /// Runs another program the same way, for shell pipelines around `drover`.
+    init(executable: URL, directory: URL) {
+        self.executable = executable
+        self.directory = directory
+    }
+
     /// Runs `drover ARGUMENTS` in the directory with standard input from /dev/null (never a terminal), off the
     /// cooperative threads so parallel tests keep running.
     func callAsFunction(_ arguments: String...) async throws -> Run {
