@@ -90,11 +90,7 @@ import Testing
         let (drover, dir) = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try await drover("init").status == 0)
-        // A process that has exited: its pid no longer runs.
-        let finished = try await DroverBinary(executable: URL(fileURLWithPath: "/bin/sh"), directory: dir)("-c", "echo $$")
-        let deadPID = try #require(Int32(finished.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-        let dead = #"{"host":"\#(LockInfo.localHost)","id":"dead-holder","operation":"apply","pid":\#(deadPID),"startedAt":"2026-11-28T06:00:00Z"}"#
-        try dead.write(to: dir.appendingPathComponent("drover.state.json.lock"), atomically: true, encoding: .utf8)
+        let deadPID = try await writeLockOfDeadProcess(in: dir)
 
         let plan = try await drover("plan")
         #expect(plan.status == 0, "\(plan.stderr)")

@@ -32,6 +32,12 @@ public enum DroverMain {
                 try command.run()
             }
         } catch {
+            if Console.isJSON || (arguments ?? Array(CommandLine.arguments.dropFirst())).contains("--json"),
+                let lines = ErrorRenderer.jsonLines(for: error)
+            {
+                lines.forEach { Console.out($0) }
+                DroverCommand.exit(withError: ErrorRenderer.exitCode(for: error))
+            }
             guard let message = ErrorRenderer.message(for: error) else { DroverCommand.exit(withError: error) }
             Console.err(message)
             DroverCommand.exit(withError: ErrorRenderer.exitCode(for: error))

@@ -11,8 +11,9 @@ struct RefreshCommand: AsyncParsableCommand {
     func run() async throws {
         let sink = options.eventSink
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: Engine.defaultParallelism, sink: sink)
-        let (_, drift) = try await LockedRun.run(workspace.store, operation: "refresh", note: Console.err) { _ in try await workspace.engine().refresh() }
-        if !options.json { Console.out(drift.isEmpty ? "No drift: every resource matches the state." : "\(drift.count) resource\(drift.count == 1 ? "" : "s") drifted; `drover plan` shows what apply would do.") }
+        let (_, drift) = try await LockedRun.run(workspace.store, operation: "refresh", note: Console.note) { _ in try await workspace.engine().refresh() }
+        if options.json { return Console.json("refreshed", JSONLines.Refreshed(drifted: drift.count)) }
+        Console.out(drift.isEmpty ? "No drift: every resource matches the state." : "\(drift.count) resource\(drift.count == 1 ? "" : "s") drifted; `drover plan` shows what apply would do.")
     }
 }
 
@@ -66,8 +67,13 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         guard let format = GraphFormat(rawValue: format) else { throw ValidationError("--format must be dot or mermaid") }
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: 1, sink: { _ in })
-        let spec = try workspace.loadSpec().spec
-        Console.out(Blueprint(spec: spec).configuration().graph().render(as: format), terminator: "")
+        let (spec, warnings) = try workspace.loadSpec()
+        Console.diagnostics(warnings)
+        let graph = Blueprint(spec: spec).configuration().graph()
+        guard options.json else { return Console.out(graph.render(as: format), terminator: "") }
+        for node in graph.nodes {
+            Console.json("resource", JSONLines.Resource(address: node.description, dependsOn: (graph.dependencies[node] ?? []).sorted().map(\.description)))
+        }
     }
 }
 

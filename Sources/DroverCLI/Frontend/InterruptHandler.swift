@@ -63,11 +63,11 @@ final class InterruptHandler: Sendable {
         free(UnsafeMutableRawPointer(bitPattern: heldLockPath.exchange(0, ordering: .sequentiallyConsistent)))
     }
 
-    /// Writes `message` to standard error, removes the held lock file and exits with `status` without unwinding.
-    static func quit(_ message: String, status: Int32 = 130) -> Never {
+    /// Writes `message` to `descriptor`, removes the held lock file and exits with 130 without unwinding.
+    static func quit(_ message: String, to descriptor: Int32) -> Never {
         let line = message + "\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-        removeHeldLockAndExit(status)
+        _ = line.withCString { write(descriptor, $0, strlen($0)) }
+        removeHeldLockAndExit(130)
     }
 }
 

@@ -19,7 +19,9 @@ final class LockedRun: @unchecked Sendable {
 
     private func interrupted() {
         guard let stop = lock.withLock({ graceful }) else {
-            InterruptHandler.quit("\nInterrupted: nothing was changed; the state lock is released.")
+            let message = "Interrupted: nothing was changed; the state lock is released."
+            if Console.isJSON { InterruptHandler.quit(JSONLines.line("note", JSONLines.Note(message: message)), to: 1) }
+            InterruptHandler.quit("\n" + message, to: 2)
         }
         stop()
     }

@@ -51,8 +51,37 @@ public enum ErrorRenderer {
         }
     }
 
-    /// The exit code for `error`: 1 for every failure (2 is `plan --detailed-exitcode`'s "changes").
+    /// The exit code for `error`: 1 for every failure of Drover's own (2 is `plan --detailed-exitcode`'s
+    /// "changes"); the argument parser's own errors keep theirs (64 for a usage error, 0 for `--help`).
     public static func exitCode(for error: any Error) -> ExitCode {
-        .failure
+        message(for: error) == nil ? DroverCommand.exitCode(for: error) : .failure
+    }
+
+    /// The `--json` lines for `error`: `diagnostic` lines for spec problems, then one `error` line; nil for
+    /// `--help` and `--version`, which print their text, and for an exit whose reason was already written.
+    public static func jsonLines(for error: any Error) -> [String]? {
+        let status = exitCode(for: error).rawValue
+        if error is ExitCode || status == 0 { return nil }
+        func failure(_ code: String, _ message: String, _ fix: String? = nil, _ failures: [ResourceFailure]? = nil) -> String {
+            JSONLines.line("error", JSONLines.Failure(
+                code: code, message: message, fix: fix, exitCode: status, failures: failures?.map(JSONLines.ResourceFailureLine.init)))
+        }
+        switch error {
+        case let error as SpecInvalidError:
+            let errors = error.diagnostics.filter { $0.severity == .error }.count
+            return error.diagnostics.ordered.map { JSONLines.line("diagnostic", $0) }
+                + [failure("SpecInvalid", "\(errors) error\(errors == 1 ? "" : "s") in the spec; nothing was created")]
+        case let error as CodedError:
+            return [failure(error.code, error.message, error.remediation)]
+        case let error as StateLockedError:
+            return [failure("StateLocked", error.description, error.remediation)]
+        case let error as StateFileError:
+            return [failure("StateFile", error.description)]
+        case let error as RunIncompleteError:
+            let text = message(for: error)?.split(separator: "\n").first.map(String.init) ?? "the run is incomplete"
+            return [failure("RunIncomplete", text.replacingOccurrences(of: "Error: ", with: "").trimmingCharacters(in: [":"]), "run the same command again to continue", error.failures)]
+        default:
+            return [failure("Usage", DroverCommand.message(for: error), "see `drover help`")]
+        }
     }
 }

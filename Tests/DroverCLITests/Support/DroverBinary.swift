@@ -1,5 +1,7 @@
+import DroverEngine
 import DroverNodes
 import Foundation
+import Testing
 
 /// Runs the built `drover` executable as a separate process, the way a user does.
 struct DroverBinary {
@@ -37,8 +39,22 @@ struct DroverBinary {
 
     /// Runs `drover ARGUMENTS` in the directory with standard input from /dev/null (never a terminal), off the
     /// cooperative threads so parallel tests keep running.
-    func callAsFunction(_ arguments: String...) async throws -> Run {
+    func callAsFunction(_ arguments: String...) async throws -> Run { try await callAsFunction(arguments) }
+
+    /// Runs `drover ARGUMENTS` as above, with the arguments in an array.
+    func callAsFunction(_ arguments: [String]) async throws -> Run {
         let output = try await ProcessRunner.run(executable, arguments, currentDirectory: directory)
         return Run(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
+}
+
+/// Writes `PATH.lock` as a drover that has since died on this host would have left it; returns its pid.
+@discardableResult
+func writeLockOfDeadProcess(in dir: URL, state: String = "drover.state.json") async throws -> Int32 {
+    // The shell prints its own pid and exits: that pid no longer runs.
+    let finished = try await DroverBinary(executable: URL(fileURLWithPath: "/bin/sh"), directory: dir)("-c", "echo $$")
+    let pid = try #require(Int32(finished.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    let record = #"{"host":"\#(LockInfo.localHost)","id":"dead-holder","operation":"apply","pid":\#(pid),"startedAt":"2026-11-28T06:00:00Z"}"#
+    try record.write(to: dir.appendingPathComponent(state + ".lock"), atomically: true, encoding: .utf8)
+    return pid
 }
