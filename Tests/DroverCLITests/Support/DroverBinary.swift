@@ -29,6 +29,17 @@ struct DroverBinary {
         }
         executable = found
         self.directory = directory
+        try Self.writePublicKey(home: directory)
+    }
+
+    /// Makes `home` the run's home folder with `~/.ssh/id_rsa.pub` (a throwaway key's public half), which the
+    /// default spec names and preflight reads, so runs do not depend on the machine's own keys.
+    private static func writePublicKey(home: URL) throws {
+        let folder = home.appendingPathComponent(".ssh")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var blob = Data([0, 0, 0, 7]) + Data("ssh-rsa".utf8)
+        blob += Data(repeating: 1, count: 64)
+        try "ssh-rsa \(blob.base64EncodedString()) drover-test\n".write(to: folder.appendingPathComponent("id_rsa.pub"), atomically: true, encoding: .utf8)
     }
 
     /// Runs another program the same way, for shell pipelines around `drover`.
@@ -43,7 +54,9 @@ struct DroverBinary {
 
     /// Runs `drover ARGUMENTS` as above, with the arguments in an array.
     func callAsFunction(_ arguments: [String]) async throws -> Run {
-        let output = try await ProcessRunner.run(executable, arguments, currentDirectory: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory.path
+        let output = try await ProcessRunner.run(executable, arguments, environment: environment, currentDirectory: directory)
         return Run(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 }

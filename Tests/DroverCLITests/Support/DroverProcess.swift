@@ -18,6 +18,7 @@ final class DroverProcess: @unchecked Sendable {
         process.executableURL = binary.executable
         process.arguments = arguments
         process.currentDirectoryURL = binary.directory
+        process.environment = ProcessInfo.processInfo.environment.merging(["HOME": binary.directory.path]) { $1 }
         process.standardInput = stdin
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
