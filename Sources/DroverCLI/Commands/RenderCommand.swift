@@ -23,13 +23,11 @@ struct RenderCommand: AsyncParsableCommand {
         let secrets = showSensitive ? try await stateSecrets(spec, workspace.store) : .placeholders
         // Everything is rendered before the first file is written, so an error leaves nothing half-written.
         let artifacts = try NodeArtifacts(spec: spec).render(secrets)
-        let root = URL(fileURLWithPath: out)
         for artifact in artifacts {
-            let file = root.appendingPathComponent(artifact.path)
-            try FileManager.default.createDirectory(
-                at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try Data(artifact.content.utf8).write(to: file, options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: artifact.sensitive ? 0o600 : 0o644], ofItemAtPath: file.path)
+            // Paths stay as the user wrote them, so errors name them that way.
+            let file = (out as NSString).appendingPathComponent(artifact.path)
+            try OutputFile.createFolder((file as NSString).deletingLastPathComponent, mode: 0o700)
+            try OutputFile.save(Data(artifact.content.utf8), to: file, mode: artifact.sensitive ? 0o600 : 0o644)
             if options.json {
                 Console.json("artifact", JSONLines.Artifact(path: artifact.path, delivery: artifact.delivery.rawValue, sensitive: artifact.sensitive))
             } else {

@@ -17,6 +17,17 @@ struct RefreshCommand: AsyncParsableCommand {
     }
 }
 
+/// The state at `path`; says there is none rather than showing an empty one.
+func recordedState(at path: String) async throws -> StateSnapshot {
+    let store = FileStateStore(path: path)
+    guard FileManager.default.fileExists(atPath: path) || FileManager.default.fileExists(atPath: store.journalPath) else {
+        throw CodedError(
+            code: "NoState", message: "there is no state at \(path): nothing has been applied with it yet",
+            remediation: "run `drover apply` first, or point --state at the state file")
+    }
+    return try await store.load()
+}
+
 /// `drover output`.
 struct OutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "output", abstract: "Print the outputs of the last apply.")
@@ -26,7 +37,7 @@ struct OutputCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "text or json.") var output = "text"
 
     func run() async throws {
-        let outputs = try await FileStateStore(path: state).load().outputs
+        let outputs = try await recordedState(at: state).outputs
         guard ["text", "json"].contains(output) else { throw ValidationError("-o must be text or json") }
         if let name {
             guard let value = outputs[name] else {
@@ -86,7 +97,7 @@ struct StateCommand: AsyncParsableCommand {
         @Option(help: "The state file.") var state = "drover.state.json"
 
         func run() async throws {
-            let snapshot = try await FileStateStore(path: state).load()
+            let snapshot = try await recordedState(at: state)
             for address in snapshot.resources.keys.sorted() { Console.out(address.description) }
             for (address, op) in snapshot.pendingOperations.sorted(by: { $0.key < $1.key }) {
                 Console.out("\(address) (interrupted \(op.kind.rawValue); the next apply resumes it)")
@@ -101,7 +112,7 @@ struct StateCommand: AsyncParsableCommand {
         @Flag(name: .customLong("show-sensitive"), help: "Print sensitive values.") var showSensitive = false
 
         func run() async throws {
-            let snapshot = try await FileStateStore(path: state).load()
+            let snapshot = try await recordedState(at: state)
             guard let parsed = ResourceAddress(parsing: address), let resource = snapshot.resources[parsed] else {
                 throw CodedError(code: "NoSuchResource", message: "\(address) is not in the state", remediation: "list addresses with `drover state list`")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import DroverBlueprint
 import DroverEngine
 
@@ -33,7 +34,14 @@ public enum ErrorRenderer {
         case let error as StateLockedError:
             return "Error: \(error.description)\n  fix: \(error.remediation)"
         case let error as StateFileError:
-            return "Error: state file \(error.description)"
+            return "Error: state file \(error.description)" + (error.remediation.map { "\n  fix: \($0)" } ?? "")
+        case let error as FileSystemError:
+            return "Error: cannot \(error.operation) \(error.path): \(error.reason)" + (error.fix.map { "\n  fix: \($0)" } ?? "")
+        case let error as CocoaError:
+            // Foundation's file errors, should any remain: the path and the system's reason, never the raw domain.
+            let path = error.filePath ?? error.url?.path ?? "a file"
+            let reason = (error.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) } ?? error.localizedDescription
+            return "Error: cannot use \(path): \(reason)"
         case let error as RunIncompleteError:
             var lines = [
                 error.notStarted > 0
@@ -76,7 +84,11 @@ public enum ErrorRenderer {
         case let error as StateLockedError:
             return [failure("StateLocked", error.description, error.remediation)]
         case let error as StateFileError:
-            return [failure("StateFile", error.description)]
+            return [failure("StateFile", error.description, error.remediation)]
+        case let error as FileSystemError:
+            return [failure("FileSystem", "cannot \(error.operation) \(error.path): \(error.reason)", error.fix)]
+        case is CocoaError:
+            return [failure("FileSystem", message(for: error).map { String($0.dropFirst("Error: ".count)) } ?? "\(error)")]
         case let error as RunIncompleteError:
             let text = message(for: error)?.split(separator: "\n").first.map(String.init) ?? "the run is incomplete"
             return [failure("RunIncomplete", text.replacingOccurrences(of: "Error: ", with: "").trimmingCharacters(in: [":"]), "run the same command again to continue", error.failures)]

@@ -45,16 +45,18 @@ public actor FileStateStore: StateStore {
         if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
-    nonisolated var journalPath: String { path + ".journal" }
+    /// The journal's path.
+    public nonisolated var journalPath: String { path + ".journal" }
     nonisolated var backupPath: String { path + ".backup" }
     /// The lock file's path.
     public nonisolated var lockPath: String { path + ".lock" }
 
     public func load() throws -> StateSnapshot {
+        try checkPath()
         var snapshot = StateSnapshot()
         if let data = FileManager.default.contents(atPath: path) {
             do { snapshot = try decoder.decode(StateSnapshot.self, from: data) } catch {
-                throw StateFileError(path: path, reason: DecodingErrorDescription(error))
+                throw StateFileError(path: path, reason: "not a Drover state file: \(DecodingErrorDescription(error))", remediation: restoreAdvice)
             }
         }
         guard let journal = FileManager.default.contents(atPath: journalPath), !journal.isEmpty else { return snapshot }
@@ -73,6 +75,7 @@ public actor FileStateStore: StateStore {
 
     public func append(_ entry: JournalEntry) async throws {
         if journalDescriptor < 0 {
+            try checkPath()
             journalDescriptor = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard journalDescriptor >= 0 else { throw StateFileError.posix("open", journalPath) }
         }
@@ -114,6 +117,7 @@ public actor FileStateStore: StateStore {
     }
 
     public func lock(operation: String) throws -> LockInfo {
+        try checkPath()
         let info = LockInfo.current(operation: operation)
         let taken = try LockFile(path: lockPath).take(info, record: try lineEncoder.encode(info))
         if lockDescriptor >= 0 { close(lockDescriptor) }
@@ -146,6 +150,28 @@ public actor FileStateStore: StateStore {
                 remediation: "let it finish or stop it with Ctrl-C; `drover force-unlock \(id) --force` breaks the lock anyway, and two runs may then write the same state")
         }
         try lockFile.remove()
+    }
+
+    /// Refuses a path no state file can live at, before anything (a lock, a journal holding secrets) is written
+    /// beside it: an empty path would put `.lock` and `.journal` in the current folder, a folder would get them inside.
+    private nonisolated func checkPath() throws {
+        guard !path.isEmpty else {
+            throw StateFileError(path: "(empty)", reason: "the state path is empty", remediation: "pass a file name with --state, such as --state drover.state.json")
+        }
+        var isFolder: ObjCBool = false
+        if path.hasSuffix("/") || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue {
+            throw StateFileError(
+                path: path, reason: "it is a folder, not a state file",
+                remediation: "pass a file with --state, such as --state \((path as NSString).appendingPathComponent("drover.state.json"))")
+        }
+    }
+
+    /// How to get back the previous snapshot, when there is one.
+    private nonisolated var restoreAdvice: String {
+        guard FileManager.default.fileExists(atPath: backupPath) else {
+            return "no backup exists beside it (\(backupPath)); restore the file from your own copy, or move it away to start a new state"
+        }
+        return "the previous snapshot is kept at \(backupPath); restore it with `cp \(backupPath) \(path)` (keep the damaged file elsewhere for inspection)"
     }
 
     /// Writes `data` to `path` so that a reader sees either the old or the new file, never a mix; keeps the old one as `backup`.
@@ -199,6 +225,15 @@ public struct StateFileError: Error, Sendable, CustomStringConvertible {
     public var path: String
     /// What went wrong.
     public var reason: String
+    /// What the user can do, when known.
+    public var remediation: String?
+
+    /// Creates an error about `path`.
+    public init(path: String, reason: String, remediation: String? = nil) {
+        self.path = path
+        self.reason = reason
+        self.remediation = remediation
+    }
 
     public var description: String { "\(path): \(reason)" }
 
