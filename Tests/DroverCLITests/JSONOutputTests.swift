@@ -40,7 +40,7 @@ import Testing
 
         var types: [String: Set<String>] = [:]
         func run(_ arguments: String..., status: Int32) async throws -> [[String: Any]] {
-            let result = try await drover.callAsFunction(arguments)
+            let result = try await drover.run(arguments)
             let command = arguments.joined(separator: " ")
             #expect(result.status == status, "\(command): \(result.stdout)")
             let parsed = try lines(result, command)
@@ -68,7 +68,7 @@ import Testing
         #expect(refresh.last?["type"] as? String == "refreshed")
         #expect(try await run("graph", "--json", status: 0).allSatisfy { $0["type"] as? String == "resource" })
         #expect(try await run("render", "--json", "--out", "review", status: 0).last?["type"] as? String == "rendered")
-        #expect(try await run("destroy", "--json", "--auto-approve", status: 0).contains { $0["kind"] as? String == "finished" })
+        #expect(try await run("destroy", "--json", "--auto-approve", "--target", "drover.secret/rancher-admin", status: 0).contains { $0["kind"] as? String == "finished" })
         #expect(try await run("plan", "--json", "--no-such-flag", status: 64).last?["code"] as? String == "Usage")
 
         // Every documented type is written by some command, and the document names every type.

@@ -1,4 +1,5 @@
 @testable import DroverEngine
+import DroverTestSupport
 import Testing
 
 @Suite struct GraphTests {

@@ -1,4 +1,5 @@
 import DroverEngine
+import DroverTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("drover.state.json").path
-        let engine = makeEngine(FakeCloud(), store: FileStateStore(path: path))
+        let engine = makeEngine(RecordingCloud(), store: FileStateStore(path: path))
         _ = try await engine.apply(try await engine.plan(network()))
         _ = try await engine.apply(try await engine.plan(network(vmSize: "large")))
         for file in [path, path + ".backup"] {
@@ -59,7 +60,7 @@ import Testing
 
     @Test func stalePlanIsRefused() async throws {
         let store = InMemoryStateStore()
-        let engine = makeEngine(FakeCloud(), store: store)
+        let engine = makeEngine(RecordingCloud(), store: store)
         let plan = try await engine.plan(network())
         _ = try await engine.apply(try await engine.plan(network()))
         await #expect(throws: CodedError.self) { _ = try await engine.apply(plan) }

@@ -204,16 +204,4 @@ public struct Blueprint: Sendable {
         }
         return Configuration(resources, outputs: outputs)
     }
-
-    /// The handlers this build has, around `providers`; `workingDirectory` holds local tool files (rancher-2.3's
-    /// `cluster.yml`); every other type is declared for planning only.
-    public static func registry(with providers: ProviderRegistry = ProviderRegistry(), workingDirectory: URL? = nil) -> ProviderRegistry {
-        var registry = providers
-        if registry.handler(for: "drover.secret") == nil { registry.register(GeneratedSecretHandler()) }
-        if let workingDirectory, registry.handler(for: "local.rke1_rancher") == nil {
-            registry.register(RKE1RancherHandler(workingDirectory: workingDirectory.appendingPathComponent("rancher-2.3")))
-        }
-        ResourceCatalog.declareMissing(in: &registry)
-        return registry
-    }
 }

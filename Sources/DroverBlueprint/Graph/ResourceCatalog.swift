@@ -65,7 +65,7 @@ struct UnavailableHandler: ResourceHandler {
     }
 
     func create(_ inputs: Value, context: OperationContext) async throws -> Value { throw unavailable() }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { throw unavailable() }
+    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Observed<Value, Value>? { throw unavailable() }
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { throw unavailable() }
     func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws { throw unavailable() }
 }

@@ -43,7 +43,7 @@ struct OutputCommand: AsyncParsableCommand {
             guard let value = outputs[name] else {
                 throw CodedError(code: "NoSuchOutput", message: "no output named \(name)", remediation: "known outputs: \(outputs.keys.sorted().joined(separator: ", "))")
             }
-            if value.sensitive, !showSensitive, output == "text" {
+            if value.sensitive, !showSensitive {
                 throw CodedError(code: "Sensitive", message: "\(name) is sensitive", remediation: "pass --show-sensitive to print it")
             }
             Console.out(output == "json" ? value.value.rendered : (value.value.stringValue ?? value.value.rendered))

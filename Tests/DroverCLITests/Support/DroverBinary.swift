@@ -50,10 +50,10 @@ struct DroverBinary {
 
     /// Runs `drover ARGUMENTS` in the directory with standard input from /dev/null (never a terminal), off the
     /// cooperative threads so parallel tests keep running.
-    func callAsFunction(_ arguments: String...) async throws -> Run { try await callAsFunction(arguments) }
+    func callAsFunction(_ arguments: String...) async throws -> Run { try await run(arguments) }
 
-    /// Runs `drover ARGUMENTS` as above, with the arguments in an array.
-    func callAsFunction(_ arguments: [String]) async throws -> Run {
+    /// Runs `drover` with an argument array, with the directory as its home folder.
+    func run(_ arguments: [String]) async throws -> Run {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory.path
         let output = try await ProcessRunner.run(executable, arguments, environment: environment, currentDirectory: directory)
