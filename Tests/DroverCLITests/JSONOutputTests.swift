@@ -5,7 +5,7 @@ import Testing
 @Suite struct JSONOutputTests {
     /// The documented line types and the fields each must carry.
     static let required: [String: Set<String>] = [
-        "diagnostic": ["severity", "file", "line", "column", "path", "message"],
+        "diagnostic": ["severity", "file", "line", "column", "path", "message", "fix"],
         "validated": ["valid", "errors", "warnings"],
         "change": ["address", "action"],
         "event": ["kind"],
@@ -53,6 +53,9 @@ import Testing
         let invalid = try await run("validate", "--json", "--spec", "bad.yaml", status: 1)
         #expect(invalid.contains { $0["type"] as? String == "diagnostic" && $0["path"] as? String == "cluster.name" && $0["line"] as? Int == 2 })
         #expect(invalid.last?["errors"] as? Int == 1 && invalid.last?["warnings"] as? Int == 1)
+        let unreadable = try await run("plan", "--json", "--spec", "missing.yaml", status: 1)
+        #expect(unreadable.first?["line"] is NSNull)
+        #expect((unreadable.first?["message"] as? String)?.contains("no such file") == true)
         let refusedPlan = try await run("plan", "--json", "--spec", "bad.yaml", status: 1)
         #expect(refusedPlan.last?["code"] as? String == "SpecInvalid")
         let plan = try await run("plan", "--json", status: 0)
