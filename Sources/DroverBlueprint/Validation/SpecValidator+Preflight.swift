@@ -59,13 +59,13 @@ extension SpecValidator {
         for (path, version) in kubernetes {
             switch spec.profile {
             case .current:
-                let parts = numbers(version, pattern: #"^v1\.(\d+)\.(\d+)\+rke2r(\d+)$"#)
-                if parts == nil || (parts![0], parts![1]) < (29, 2) {
+                let supported = numbers(version, pattern: #"^v1\.(\d+)\.(\d+)\+rke2r(\d+)$"#).map { ($0[0], $0[1]) >= (29, 2) } ?? false
+                if !supported {
                     check.error(path, "`\(version.prefix(40))` is not an RKE2 release profile current supports", fix: "write an RKE2 release v1.29.2+rke2r1 or later, in the form v1.34.2+rke2r1")
                 }
             case .rancher23:
-                let parts = numbers(version, pattern: #"^v1\.(\d+)\.(\d+)-rancher(\d+)-(\d+)$"#)
-                if parts == nil || !(13...16).contains(parts![0]) {
+                let supported = numbers(version, pattern: #"^v1\.(\d+)\.(\d+)-rancher(\d+)-(\d+)$"#).map { (13...16).contains($0[0]) } ?? false
+                if !supported {
                     check.error(path, "`\(version.prefix(40))` is not an RKE1 Kubernetes version Rancher 2.3 deploys", fix: "write v1.13.x to v1.16.x in RKE1's form, such as v1.15.4-rancher1-1")
                 }
             }

@@ -30,13 +30,13 @@ public enum ErrorRenderer {
             return error.diagnostics.ordered.map(\.description).joined(separator: "\n")
                 + "\n\n\(errors) error\(errors == 1 ? "" : "s") in the spec; nothing was created."
         case let error as CodedError:
-            return "Error: \(error.message)" + (error.remediation.map { "\n  fix: \($0)" } ?? "")
+            return "Error: \(error.message)" + fixLine(error.remediation)
         case let error as StateLockedError:
-            return "Error: \(error.description)\n  fix: \(error.remediation)"
+            return "Error: \(error.description)" + fixLine(error.remediation)
         case let error as StateFileError:
-            return "Error: state file \(error.description)" + (error.remediation.map { "\n  fix: \($0)" } ?? "")
+            return "Error: state file \(error.description)" + fixLine(error.remediation)
         case let error as FileSystemError:
-            return "Error: cannot \(error.operation) \(error.path): \(error.reason)" + (error.fix.map { "\n  fix: \($0)" } ?? "")
+            return "Error: cannot \(error.operation) \(error.path): \(error.reason)" + fixLine(error.fix)
         case let error as CocoaError:
             // Foundation's file errors, should any remain: the path and the system's reason, never the raw domain.
             let path = error.filePath ?? error.url?.path ?? "a file"
@@ -58,6 +58,9 @@ public enum ErrorRenderer {
             return nil
         }
     }
+
+    /// `fix` as the indented line that follows an error, or nothing.
+    private static func fixLine(_ fix: String?) -> String { fix.map { "\n  fix: \($0)" } ?? "" }
 
     /// The exit code for `error`: 1 for every failure of Drover's own (2 is `plan --detailed-exitcode`'s
     /// "changes"); the argument parser's own errors keep theirs (64 for a usage error, 0 for `--help`).
