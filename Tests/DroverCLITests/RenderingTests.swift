@@ -117,6 +117,14 @@ func fakeRegistry() -> ProviderRegistry {
     @Test func jsonEventsAreOneObjectPerLine() throws {
         let lines = Lines()
         JSONEventView(write: { lines.append($0) }).sink(EngineEvent(.started, address: "azure.resource_group/k8s", operation: "create"))
-        #expect(lines.all == [#"{"address":"azure.resource_group/k8s","kind":"started","operation":"create"}"#])
+        #expect(lines.all == [#"{"address":"azure.resource_group/k8s","kind":"started","operation":"create","type":"event"}"#])
+    }
+
+    @Test func destroyEndsWithDestroyComplete() throws {
+        let lines = Lines()
+        let view = ProgressView(write: { lines.append($0) })
+        view.sink(EngineEvent(.planned, message: PlanMode.destroy.rawValue, counts: ["delete": 2]))
+        view.sink(EngineEvent(.finished, counts: ["delete": 2]))
+        #expect(lines.all == ["\nDestroy complete! Resources: 0 added, 0 changed, 2 destroyed."])
     }
 }

@@ -36,10 +36,15 @@ import Testing
         } catch let error as StateLockedError {
             #expect(error.holder.id == first.id)
             #expect(error.description.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
-            #expect(error.remediation.contains("drover force-unlock \(first.id)"))
+            #expect(error.remediation.contains("still running on this host"))
         }
         await #expect(throws: CodedError.self) { try await other.forceUnlock(id: "wrong") }
-        try await other.forceUnlock(id: first.id)
+        // The holder (this process) still runs: breaking its lock needs `force`.
+        await #expect(throws: CodedError(code: "LockHolderRunning", message: "the lock is held by `apply`, pid \(getpid()), which is still running on this host",
+            remediation: "let it finish or stop it with Ctrl-C; `drover force-unlock \(first.id) --force` breaks the lock anyway, and two runs may then write the same state")) {
+            try await other.forceUnlock(id: first.id)
+        }
+        try await other.forceUnlock(id: first.id, force: true)
         let again = try await other.lock(operation: "destroy")
         try await other.unlock(again)
         #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
