@@ -16,6 +16,10 @@ public struct Engine: Sendable {
     /// How often, in clock seconds, each long operation is reported as still running.
     public var stillRunningInterval: Double = 10
 
+    /// The most clock seconds one operation may take before its waits give up (`OperationContext.deadline`); nil
+    /// leaves each handler's own timeouts in charge.
+    public var operationTimeout: Double?
+
     /// The default number of operations running at once.
     public static let defaultParallelism = 16
 
@@ -64,7 +68,7 @@ public struct Engine: Sendable {
         let scrubber = Scrubber(current.secrets)
         return try await Applier(
             registry: registry, store: store, sink: scrubbing(sink, with: scrubber), scrubber: scrubber, clock: clock,
-            parallelism: parallelism, stop: stop, stillRunningInterval: stillRunningInterval
+            parallelism: parallelism, stop: stop, stillRunningInterval: stillRunningInterval, operationTimeout: operationTimeout
         )
         .run(plan)
     }

@@ -1,3 +1,5 @@
+import DroverCLI
+import DroverEngine
 import Foundation
 import Testing
 
@@ -99,5 +101,19 @@ import Testing
         }
         // 130 (Ctrl-C) is exercised by LockLifecycleTests.
         #expect(readme.contains("| 130 | interrupted"))
+    }
+}
+
+/// A remote service's failure, as the one renderer shows it: the message, what the service said, the fix.
+@Suite struct ServiceErrorRenderingTests {
+    @Test func serviceFailureShowsCodeStatusRequestIdAndDetails() {
+        let error = CodedError(
+            code: "PrivateIPAddressInUse", message: "IP configuration ipconfig1 uses 10.0.1.5, which is taken",
+            remediation: "pick another firstAddress for the pool", status: 400, requestId: "6f2c-11", details: ["InUseBy: lin-0-nic"])
+        #expect(ErrorRenderer.message(for: error) == """
+            Error: IP configuration ipconfig1 uses 10.0.1.5, which is taken
+              code PrivateIPAddressInUse; status 400; request id 6f2c-11; InUseBy: lin-0-nic
+              fix: pick another firstAddress for the pool
+            """)
     }
 }

@@ -107,6 +107,11 @@ func fakeRegistry() -> ProviderRegistry {
         view.sink(EngineEvent(.succeeded, address: nic, operation: "create", elapsedSeconds: 3))
         view.sink(EngineEvent(.stillRunning, address: vm, operation: "create", elapsedSeconds: 80))
         view.sink(EngineEvent(.progress, address: vm, message: "provisioningState Creating"))
+        view.sink(EngineEvent(
+            .progress, address: "rancher.cluster_ready/windowshybrid", message: "3 of 4 nodes Ready",
+            table: ProgressTable(columns: ["node", "os", "state", "since"], rows: [
+                ["k8s-lin-0", "linux", "Ready", "2m10s"], ["k8s-win-0", "windows", "NotReady", "12m04s"],
+            ])))
         view.sink(EngineEvent(.stillRunning, address: vm, operation: "create", elapsedSeconds: 3725))
         view.sink(EngineEvent(.failed, address: vm, operation: "create", message: "SkuNotAvailable", elapsedSeconds: 3725))
         view.sink(EngineEvent(.skipped, address: "azure.vm_extension/k8s/win-0-vm/join"))

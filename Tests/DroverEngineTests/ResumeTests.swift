@@ -110,6 +110,19 @@ import Testing
         }
     }
 
+    @Test func theEngineDeadlineCutsAHandlersLongerTimeoutShort() async throws {
+        let clock = ManualClock()
+        let context = OperationContext(address: "fake.node/win-0", clock: clock, deadline: 90)
+        let wait = Task { try await context.wait(for: "node win-0", every: 30, timeout: 1200) { nil as Bool? } }
+        for _ in 0..<3 {
+            await clock.waitForSleepers(1)
+            clock.advance(30)
+        }
+        await #expect {
+            _ = try await wait.value
+        } throws: { error in (error as? CodedError)?.message == "gave up waiting for node win-0 after 90s" }
+    }
+
     /// The manual clock never moves: only the stop signal can end this hour-long wait, and the run records it as
     /// interrupted with its pending operation kept for the next run.
     @Test func stopRaisedMidWaitEndsTheRunAndKeepsThePendingOperation() async throws {

@@ -30,7 +30,8 @@ public enum ErrorRenderer {
             return error.diagnostics.ordered.map(\.description).joined(separator: "\n")
                 + "\n\n\(errors) error\(errors == 1 ? "" : "s") in the spec; nothing was created."
         case let error as CodedError:
-            return "Error: \(error.message)" + fixLine(error.remediation)
+            return "Error: \(error.message)" + serviceLine(error.code, status: error.status, requestId: error.requestId, details: error.details)
+                + fixLine(error.remediation)
         case let error as StateLockedError:
             return "Error: \(error.description)" + fixLine(error.remediation)
         case let error as StateFileError:
@@ -50,6 +51,9 @@ public enum ErrorRenderer {
             ]
             for failure in error.failures {
                 lines.append("  \(failure.address): \(failure.operation): \(failure.code.map { "\($0): " } ?? "")\(failure.message)")
+                if failure.status != nil || failure.requestId != nil {
+                    lines.append("    " + serviceLine(nil, status: failure.status, requestId: failure.requestId, details: []).dropFirst(3))
+                }
                 if let fix = failure.remediation { lines.append("    fix: \(fix)") }
             }
             lines.append("Everything that succeeded is recorded; run the same command again to continue.")
@@ -57,6 +61,14 @@ public enum ErrorRenderer {
         default:
             return nil
         }
+    }
+
+    /// What the remote service said beyond its message (code, status, request id, details), or nothing.
+    private static func serviceLine(_ code: String?, status: Int?, requestId: String?, details: [String]) -> String {
+        guard status != nil || requestId != nil else { return "" }
+        var parts = [code.map { "code \($0)" }, status.map { "status \($0)" }, requestId.map { "request id \($0)" }].compactMap { $0 }
+        parts += details
+        return "\n  " + parts.joined(separator: "; ")
     }
 
     /// `fix` as the indented line that follows an error, or nothing.

@@ -35,6 +35,17 @@ public final class ProgressView: @unchecked Sendable {
         return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
     }
 
+    /// A progress table as aligned columns, heading first.
+    static func lines(of table: ProgressTable) -> [String] {
+        let rows = [table.columns] + table.rows
+        let widths = table.columns.indices.map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+    }
+
     func handle(_ event: EngineEvent) {
         lock.lock()
         defer { lock.unlock() }
@@ -45,6 +56,7 @@ public final class ProgressView: @unchecked Sendable {
             write("\(name): \(verb.ing)...\(event.message.map { " (\($0))" } ?? "")")
         case .progress:
             write("\(name): \(event.message ?? "")")
+            if let table = event.table { for line in Self.lines(of: table) { write("    \(line)") } }
         case .stillRunning:
             write("\(name): Still \(verb.ing.lowercased())... [\(Self.duration(event.elapsedSeconds ?? 0)) elapsed]")
         case .succeeded:

@@ -11,6 +11,7 @@ struct Applier: Sendable {
     let parallelism: Int
     let stop: StopSignal?
     let stillRunningInterval: Double
+    let operationTimeout: Double?
 
     /// How often a resumed operation re-reads a resource the remote side is still provisioning.
     static let settlePollSeconds = 5.0
@@ -158,7 +159,7 @@ struct Applier: Sendable {
         let sink = self.sink
         return OperationContext(
             address: address, operation: operation, resumeToken: resumeToken, clock: clock, stop: stop,
-            recordResumeToken: { token in try await recorder.record(.resumeToken(address, token)) },
+            deadline: operationTimeout.map { clock.now() + $0 }, recordResumeToken: { token in try await recorder.record(.resumeToken(address, token)) },
             report: { message, table in sink(EngineEvent(.progress, address: address, message: message, table: table)) })
     }
 }

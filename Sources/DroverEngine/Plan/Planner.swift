@@ -64,25 +64,34 @@ public struct Planner: Sendable {
     }
 
     /// Refuses references to missing resources, unknown types and inputs whose shape does not fit the handler.
+    ///
+    /// The first pass is unordered (sorting thousands of addresses costs more than the checks); only when something
+    /// is wrong are the resources walked in address order, so the reported problem is always the same one.
     private func check(_ configuration: Configuration) throws(CodedError) {
+        guard configuration.resources.values.contains(where: { problem(with: $0, in: configuration) != nil }) else { return }
         for resource in configuration.resources.values.sorted(by: { $0.address < $1.address }) {
-            for dependency in resource.dependencies.sorted() where configuration.resources[dependency] == nil {
-                throw CodedError(
-                    code: "UnknownReference",
-                    message: "\(resource.address) refers to \(dependency), which is not in the configuration")
-            }
-            guard let handler = registry.handler(for: resource.address.type) else {
-                throw CodedError(
-                    code: "UnknownResourceType",
-                    message: "no provider handles resource type \(resource.address.type) (used by \(resource.address))",
-                    remediation: "known types: \(registry.types.joined(separator: ", "))")
-            }
-            if let problem = handler.checkInputs(.object(resource.inputs)) {
-                throw CodedError(
-                    code: "InvalidInputs", message: "inputs of \(resource.address) do not fit \(resource.address.type): \(problem)",
-                    remediation: "this is a bug in how the blueprint builds \(resource.address.type); please report it")
-            }
+            if let error = problem(with: resource, in: configuration) { throw error }
         }
+    }
+
+    private func problem(with resource: DesiredResource, in configuration: Configuration) -> CodedError? {
+        if let dependency = resource.dependencies.filter({ configuration.resources[$0] == nil }).min() {
+            return CodedError(
+                code: "UnknownReference",
+                message: "\(resource.address) refers to \(dependency), which is not in the configuration")
+        }
+        guard let handler = registry.handler(for: resource.address.type) else {
+            return CodedError(
+                code: "UnknownResourceType",
+                message: "no provider handles resource type \(resource.address.type) (used by \(resource.address))",
+                remediation: "known types: \(registry.types.joined(separator: ", "))")
+        }
+        if let problem = handler.checkInputs(.object(resource.inputs)) {
+            return CodedError(
+                code: "InvalidInputs", message: "inputs of \(resource.address) do not fit \(resource.address.type): \(problem)",
+                remediation: "this is a bug in how the blueprint builds \(resource.address.type); please report it")
+        }
+        return nil
     }
 
     private func destroyPlan(_ configuration: Configuration, state: StateSnapshot, targets: Set<ResourceAddress>) -> Plan {
@@ -107,31 +116,46 @@ struct PlanningState {
     let state: StateSnapshot
     let registry: ProviderRegistry
     let secrets: SecretSet
-    /// Per planned resource: its action, whether it is deleted before it is created, and its planned outputs
-    /// (nil when none is known before apply).
-    var planned: [ResourceAddress: (change: ResourceChange, outputs: Value?)] = [:]
+    /// Each type's declared sensitive outputs and inputs, looked up once instead of per reference.
+    let sensitiveOutputsByType: [String: Set<String>]
+    let sensitiveInputsByType: [String: Set<String>]
+    /// Per planned resource: its outputs once applied (nil when none is known before apply).
+    var plannedOutputs: [ResourceAddress: Value?] = [:]
+    /// Resources planned to be deleted before their replacement exists.
+    var destroyedFirst: Set<ResourceAddress> = []
 
     init(state: StateSnapshot, registry: ProviderRegistry) {
         self.state = state
         self.registry = registry
         self.secrets = state.secrets
+        var outputs: [String: Set<String>] = [:], inputs: [String: Set<String>] = [:]
+        for type in registry.types {
+            outputs[type] = registry.handler(for: type)?.sensitiveOutputs
+            inputs[type] = registry.handler(for: type)?.sensitiveInputs
+        }
+        sensitiveOutputsByType = outputs
+        sensitiveInputsByType = inputs
     }
 
     /// The outputs a reference will read once apply gets there, `.unknown` where only apply can tell.
     func resolve(_ reference: OutputReference) -> Value? {
-        guard let entry = planned[reference.address] else {
+        guard let outputs = plannedOutputs[reference.address] else {
             // Outside the plan's scope (--target): what the state holds.
             return state.resources[reference.address]?.outputs.value(at: reference.path)
         }
-        return (entry.outputs ?? .unknown).value(at: reference.path)
+        return (outputs ?? .unknown).value(at: reference.path)
     }
 
     /// Whether a reference reads a secret: declared by its handler, recorded as sensitive, or holding a known secret.
     func isSensitive(_ reference: OutputReference) -> Bool {
         guard let field = reference.path.first else { return false }
-        if registry.handler(for: reference.address.type)?.sensitiveOutputs.contains(field) == true { return true }
-        if state.resources[reference.address]?.sensitivePaths.contains("outputs.\(field)") == true { return true }
-        return resolve(reference).map(secrets.isContained(in:)) ?? false
+        if sensitiveOutputsByType[reference.address.type]?.contains(field) == true { return true }
+        if let recorded = state.resources[reference.address], !recorded.sensitivePaths.isEmpty,
+            recorded.sensitivePaths.contains("outputs.\(field)")
+        {
+            return true
+        }
+        return !secrets.isEmpty && (resolve(reference).map(secrets.isContained(in:)) ?? false)
     }
 
     /// Whether `value` holds a secret directly or through a reference.
@@ -148,7 +172,7 @@ struct PlanningState {
 
     /// Input fields the state records as sensitive for `address`.
     func recordedSensitiveFields(_ address: ResourceAddress) -> Set<String> {
-        var fields = registry.handler(for: address.type)?.sensitiveInputs ?? []
+        var fields = sensitiveInputsByType[address.type] ?? []
         for path in state.resources[address]?.sensitivePaths ?? [] where path.hasPrefix("inputs.") {
             fields.insert(String(path.dropFirst("inputs.".count)))
         }
@@ -156,10 +180,7 @@ struct PlanningState {
     }
 
     /// Whether the resource at `address` is planned to be deleted before its replacement exists.
-    func isDestroyedFirst(_ address: ResourceAddress) -> Bool {
-        guard let change = planned[address]?.change else { return false }
-        return change.action == .replace && !change.createBeforeDestroy
-    }
+    func isDestroyedFirst(_ address: ResourceAddress) -> Bool { destroyedFirst.contains(address) }
 
     mutating func plan(_ desired: DesiredResource, handler: AnyResourceHandler) throws(CodedError) -> ResourceChange {
         let address = desired.address
@@ -180,7 +201,8 @@ struct PlanningState {
                 address: address, action: handler.kind == .dataSource ? .read : .create, before: nil, after: after,
                 sensitiveFields: sensitive)
         }
-        planned[address] = (change, plannedOutputs(change, prior: prior, handler: handler))
+        plannedOutputs[address] = outputs(after: change, prior: prior, handler: handler)
+        if change.action == .replace, !change.createBeforeDestroy { destroyedFirst.insert(address) }
         return change
     }
 
@@ -216,7 +238,7 @@ struct PlanningState {
             createBeforeDestroy: reason != nil && handler.createBeforeDestroy && !underDestroyFirst, reason: reason)
     }
 
-    private func plannedOutputs(_ change: ResourceChange, prior: ResourceState?, handler: AnyResourceHandler) -> Value? {
+    private func outputs(after change: ResourceChange, prior: ResourceState?, handler: AnyResourceHandler) -> Value? {
         guard let after = change.after else { return nil }
         switch change.action {
         case .noop: return prior?.outputs

@@ -41,7 +41,9 @@ public struct SecretSet: Sendable, Equatable {
     public func isContained(in value: Value) -> Bool {
         guard !values.isEmpty else { return false }
         switch value {
-        case .string(let s): return values.contains { s.contains($0) }
+        case .string(let s):
+            guard s.utf8.count >= Self.minimumLength else { return false }
+            return values.contains(s) || values.contains { Self.bytes(of: s, contain: $0) }
         case .array(let items): return items.contains { isContained(in: $0) }
         case .object(let fields): return fields.values.contains { isContained(in: $0) }
         default: return false
@@ -52,10 +54,36 @@ public struct SecretSet: Sendable, Equatable {
     public func scrub(_ text: String) -> String {
         guard !values.isEmpty else { return text }
         var result = text
-        for secret in values.sorted(by: { $0.count > $1.count }) where result.contains(secret) {
+        guard values.contains(where: { Self.bytes(of: text, contain: $0) }) else { return text }
+        for secret in values.sorted(by: { $0.count > $1.count }) where Self.bytes(of: result, contain: secret) {
             result = result.replacingOccurrences(of: secret, with: "(sensitive)")
         }
         return result
+    }
+}
+
+extension SecretSet {
+    /// Whether `needle`'s UTF-8 bytes occur in `haystack`'s: a plain byte search, since Foundation's locale-aware
+    /// `contains` costs more than the rest of planning put together once secrets are known.
+    static func bytes(of haystack: String, contain needle: String) -> Bool {
+        var haystack = haystack, needle = needle
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard let first = n.first else { return true }
+                guard n.count <= h.count else { return false }
+                var start = 0
+                let last = h.count - n.count
+                while start <= last {
+                    if h[start] == first {
+                        var matched = 1
+                        while matched < n.count, h[start + matched] == n[matched] { matched += 1 }
+                        if matched == n.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
     }
 }
 
