@@ -6,12 +6,13 @@ import X509
 public struct TestCertificateAuthority: Sendable {
     /// The CA certificate as PEM, to trust as an extra CA.
     public let certificatePEM: String
-    private let key: P256.Signing.PrivateKey
+    private let keyPEM: String
     private let name: DistinguishedName
 
     /// Creates a CA valid from an hour ago for a day.
     public init(commonName: String = "Drover Test CA") throws {
-        key = P256.Signing.PrivateKey()
+        let key = P256.Signing.PrivateKey()
+        keyPEM = key.pemRepresentation
         name = try DistinguishedName { CommonName(commonName) }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
@@ -27,6 +28,7 @@ public struct TestCertificateAuthority: Sendable {
 
     /// A server certificate and key (PEM) for `hostnames`, signed by this CA.
     public func issue(hostnames: [String]) throws -> (certificatePEM: String, keyPEM: String) {
+        let key = try P256.Signing.PrivateKey(pemRepresentation: keyPEM)
         let leafKey = P256.Signing.PrivateKey()
         let subject = try DistinguishedName { CommonName(hostnames.first ?? "localhost") }
         let certificate = try Certificate(

@@ -7,8 +7,8 @@ import Testing
 /// The three ARM long-running-operation patterns (azure-api.md §2), each started and each resumed.
 @Suite struct LongRunningOperationTests {
     static let path = "/subscriptions/\(AzureFixture.subscription)/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip"
-    static let succeeded: [String: Any] = ["id": path, "location": "eastus", "properties": ["provisioningState": "Succeeded", "ipAddress": "20.1.2.3"]]
-    static let creating: [String: Any] = ["id": path, "location": "eastus", "properties": ["provisioningState": "Creating"]]
+    static var succeeded: [String: Any] { ["id": path, "location": "eastus", "properties": ["provisioningState": "Succeeded", "ipAddress": "20.1.2.3"]] }
+    static var creating: [String: Any] { ["id": path, "location": "eastus", "properties": ["provisioningState": "Creating"]] }
 
     struct Resource: Decodable { var id: String }
 

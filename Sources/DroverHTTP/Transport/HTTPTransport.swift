@@ -123,7 +123,7 @@ public final class HTTPTransport: Sendable {
     /// Classifies a failure that left no response: TLS (never retried), connect (nothing sent), timeout, lost.
     static func connectionError(_ error: any Error, request: HTTPRequest) -> CodedError {
         let target = "\(request.method) \(LogRedactor.redact(url: request.url))"
-        if error is NIOSSLError || error is BoringSSLError || String(describing: error).contains("handshakeFailed") {
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
             return CodedError(
                 code: "TLSFailed", message: "TLS with \(request.url.host ?? "?") failed for \(target): \(error)",
                 remediation: "if the server uses a private CA, give its PEM bundle in DROVER_CA_FILE; Drover never skips verification",
