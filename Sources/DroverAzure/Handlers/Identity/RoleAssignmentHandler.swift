@@ -70,15 +70,21 @@ public struct RoleAssignmentHandler: ResourceHandler {
         return parts.map(String.init).joined(separator: "-")
     }
 
+    /// The PUT body: the subscription-level role definition id and `principalType: ServicePrincipal`, which lets
+    /// ARM accept a principal still replicating (azure-api.md §9).
+    static func body(_ inputs: Inputs, roleGUID: String, subscriptionPath: String) -> Body {
+        Body(properties: .init(
+            roleDefinitionId: "\(subscriptionPath)/providers/Microsoft.Authorization/roleDefinitions/\(roleGUID)",
+            principalId: inputs.principalId, principalType: "ServicePrincipal"))
+    }
+
     func path(_ inputs: Inputs, name: String) -> String { "\(inputs.scope)/providers/Microsoft.Authorization/roleAssignments/\(name)" }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let arm = try await session.services(context: context).arm
         let role = try Self.roleGUID(inputs.role)
         let name = Self.assignmentName(scope: inputs.scope, principalId: inputs.principalId, roleGUID: role)
-        let body = Body(properties: .init(
-            roleDefinitionId: "\(arm.subscriptionPath)/providers/Microsoft.Authorization/roleDefinitions/\(role)",
-            principalId: inputs.principalId, principalType: "ServicePrincipal"))
+        let body = Self.body(inputs, roleGUID: role, subscriptionPath: arm.subscriptionPath)
         let started = context.clock.now()
         var interval = 5.0
         while true {

@@ -65,10 +65,15 @@ public struct ResourceGroupHandler: ResourceHandler {
         return try await put(inputs, arm: arm, context: context)
     }
 
-    func put(_ inputs: Inputs, arm: ARMClient, context: OperationContext) async throws -> Outputs {
+    /// The PUT body: the location and the tags, Drover's own included.
+    static func body(_ inputs: Inputs) -> Body {
         var tags = inputs.tags ?? [:]
-        tags[Self.managedTag.name] = Self.managedTag.value
-        let body = Body(location: inputs.location, tags: tags)
+        tags[managedTag.name] = managedTag.value
+        return Body(location: inputs.location, tags: tags)
+    }
+
+    func put(_ inputs: Inputs, arm: ARMClient, context: OperationContext) async throws -> Outputs {
+        let body = Self.body(inputs)
         let created = try await arm.put(path(arm, inputs.name), apiVersion: APIVersions.resources, body: body, as: Body.self, context: context)
         return Outputs(id: created.id ?? path(arm, inputs.name), name: inputs.name, location: created.location, createdByDrover: true)
     }
