@@ -220,6 +220,9 @@ public struct ARMClient: Sendable {
         ["succeeded", "failed", "canceled", "cancelled"].contains(state.lowercased())
     }
 
+    /// Whether a resource with this `provisioningState` is settled (no state at all means done, azure-api.md §2).
+    static func isSettled(_ state: String?) -> Bool { state.map(isTerminal) ?? true }
+
     static func provisioningState(of body: Data) -> String? {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
         return (object["properties"] as? [String: Any])?["provisioningState"] as? String

@@ -17,7 +17,7 @@ public actor AzureSession {
 
     private let environment: AzureEnvironment
     private var built: Services?
-    private var transport: HTTPTransport?
+    private var transports: [HTTPTransport] = []
 
     /// Creates a session; nothing is contacted yet.
     public init(environment: AzureEnvironment) { self.environment = environment }
@@ -37,13 +37,19 @@ public actor AzureSession {
     }
 
     /// Closes the connections, when the session built them.
-    public func shutdown() async throws { try await transport?.shutdown() }
+    public func shutdown() async throws {
+        for transport in transports { try await transport.shutdown() }
+        transports = []
+    }
 
     private func build(sleep: @escaping HTTPTransport.Sleeper) async throws -> Services {
         let configuration = TransportConfiguration(
             extraCAFile: environment.effectiveCAFile, hostOverrides: environment.hostOverrides, logger: environment.logger)
         let transport = try HTTPTransport(configuration: configuration)
-        self.transport = transport
+        // Off Azure nothing answers at IMDS: a short connect timeout and no retry keep the chain quick.
+        let imds = try HTTPTransport(configuration: TransportConfiguration(
+            connectTimeout: 1, requestTimeout: 5, retry: RetryPolicy(maxAttempts: 1), logger: environment.logger))
+        transports = [transport, imds]
         let cloud: AzureCloud
         if let host = environment.effectiveMetadataHost {
             cloud = try await AzureCloud.discover(metadataHost: host, transport: transport, sleep: sleep)
@@ -57,7 +63,7 @@ public actor AzureSession {
         } else {
             cloud = .azureCloud
         }
-        let credentials = CredentialChain(Self.credentials(environment, cloud: cloud, transport: transport), logger: environment.logger)
+        let credentials = CredentialChain(Self.credentials(environment, cloud: cloud, transport: transport, imds: imds), logger: environment.logger)
         let cli = AzureCLICredential(runner: environment.commandRunner, tenantId: environment.tenantId)
         var subscription = environment.givenSubscription
         if subscription == nil { subscription = await cli.defaultSubscription() }
@@ -73,7 +79,7 @@ public actor AzureSession {
     }
 
     /// The credential chain in its fixed order: client secret (environment), Azure CLI, managed identity.
-    static func credentials(_ environment: AzureEnvironment, cloud: AzureCloud, transport: HTTPTransport) -> [any TokenCredential] {
+    static func credentials(_ environment: AzureEnvironment, cloud: AzureCloud, transport: HTTPTransport, imds: HTTPTransport) -> [any TokenCredential] {
         var chain: [any TokenCredential] = []
         do {
             chain.append(try ClientSecretCredential.fromEnvironment(environment.variables, cloud: cloud, transport: transport))
@@ -81,9 +87,6 @@ public actor AzureSession {
             chain.append(UnavailableCredential(name: "client secret (AZURE_* / ARM_*)", reason: unavailable.reason))
         } catch {}
         chain.append(AzureCLICredential(runner: environment.commandRunner, tenantId: environment.tenantId))
-        // Off Azure nothing answers at IMDS: a short connect timeout and no retry keep the chain quick.
-        let imds = (try? HTTPTransport(configuration: TransportConfiguration(
-            connectTimeout: 1, requestTimeout: 5, retry: RetryPolicy(maxAttempts: 1), logger: environment.logger))) ?? transport
         chain.append(ManagedIdentityCredential(endpoint: environment.managedIdentityEndpoint, transport: imds))
         return chain
     }

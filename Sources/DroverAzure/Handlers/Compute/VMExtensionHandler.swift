@@ -129,7 +129,7 @@ public struct VMExtensionHandler: ResourceHandler {
         // The script itself is never returned (protectedSettings); a different tag means a different script ran.
         var observed = inputs
         if tag != Self.tag(inputs.script) { observed.script = "(changed outside Drover)" }
-        return Observed(Outputs(id: found.id ?? path(inputs), forceUpdateTag: tag), inputs: observed, settled: found.properties?.provisioningState.map(ARMClient.isTerminal) ?? true)
+        return Observed(Outputs(id: found.id ?? path(inputs), forceUpdateTag: tag), inputs: observed, settled: ARMClient.isSettled(found.properties?.provisioningState))
     }
 
     public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {

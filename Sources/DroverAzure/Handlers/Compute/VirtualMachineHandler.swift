@@ -4,9 +4,9 @@ import Foundation
 /// `azure.virtual_machine`: a Linux (SSH key, cloud-init custom data) or Windows (password, VM agent) VM with a
 /// managed OS disk deleted with it (Compute 2024-07-01, `VirtualMachine` in virtualMachine.json and
 /// computeRPCommon.json; azure-api.md §6).
-public struct VirtualMachineHandler: ResourceHandler {
+public struct VirtualMachineHandler: ARMResourceHandler {
     /// Inputs, as the blueprint sends them.
-    public struct Inputs: Codable, Sendable, Equatable {
+    public struct Inputs: ResourceGroupScopedInputs, Equatable {
         /// The VM resource's name (≤ 64 characters).
         public var name: String
         /// The host name: Windows 1–15 characters without `.`, not ending in `-`; Linux 1–64.
@@ -119,7 +119,10 @@ public struct VirtualMachineHandler: ResourceHandler {
     /// The most custom data Azure keeps: "The maximum length of the binary array is 65535 bytes" (azure-api.md §6.1).
     public static let customDataLimit = 65535
 
-    let session: AzureSession
+    public static let resourceType = "Microsoft.Compute/virtualMachines"
+    public static let apiVersion = APIVersions.compute
+
+    public let session: AzureSession
     /// Creates the handler.
     public init(session: AzureSession) { self.session = session }
 
@@ -188,36 +191,23 @@ public struct VirtualMachineHandler: ResourceHandler {
                 networkProfile: .init(networkInterfaces: [.init(id: inputs.networkInterfaceId, properties: .init(primary: true, deleteOption: "Detach"))])))
     }
 
-    func path(_ arm: ARMClient, _ inputs: Inputs) -> String {
-        "\(arm.resourceGroupPath(inputs.resourceGroup))/providers/Microsoft.Compute/virtualMachines/\(inputs.name)"
-    }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let body = try Self.body(inputs)
-        let arm = try await session.services(context: context).arm
-        let result = try await arm.put(path(arm, inputs), apiVersion: APIVersions.compute, body: body, as: Answer.self, context: context)
+        let arm = try await arm(context)
+        let result = try await put(arm, inputs, body: body, as: Answer.self, context: context)
         return Outputs(id: result.id ?? path(arm, inputs), vmId: result.properties?.vmId ?? "")
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
-        let arm = try await session.services(context: context).arm
-        guard let found = try await CodedError.nilWhenNotFound({
-            try await arm.get(path(arm, inputs), apiVersion: APIVersions.compute, as: Answer.self, context: context)
-        }) else { return nil }
+        let arm = try await arm(context)
+        guard let found = try await fetch(arm, inputs, as: Answer.self, context: context) else { return nil }
         var observed = inputs
         observed.size = found.properties?.hardwareProfile?.vmSize ?? inputs.size
         return Observed(
             Outputs(id: found.id ?? path(arm, inputs), vmId: found.properties?.vmId ?? prior?.vmId ?? ""), inputs: observed,
-            settled: found.properties?.provisioningState.map(ARMClient.isTerminal) ?? true)
+            settled: ARMClient.isSettled(found.properties?.provisioningState))
     }
 
-    /// Only the size changes in place; ARM resizes (and restarts) the VM on the PUT.
-    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
-        try await create(new, context: context)
-    }
 
-    public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
-        let arm = try await session.services(context: context).arm
-        try await arm.delete(path(arm, inputs), apiVersion: APIVersions.compute, context: context)
-    }
 }

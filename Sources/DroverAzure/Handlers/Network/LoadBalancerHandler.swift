@@ -4,9 +4,9 @@ import Foundation
 /// `azure.load_balancer`: a public Standard load balancer with one frontend, one backend pool, a TCP probe and rule
 /// per port, and an outbound rule giving the pool internet egress (Network 2024-03-01, `LoadBalancer` in
 /// loadBalancer.json; azure-api.md §5.4). Child objects reference each other by the load balancer's own id.
-public struct LoadBalancerHandler: ResourceHandler {
+public struct LoadBalancerHandler: ARMResourceHandler {
     /// Inputs, as the blueprint sends them.
-    public struct Inputs: Codable, Sendable, Equatable {
+    public struct Inputs: ResourceGroupScopedInputs, Equatable {
         /// The load balancer's name.
         public var name: String
         /// Its resource group's name.
@@ -90,7 +90,10 @@ public struct LoadBalancerHandler: ResourceHandler {
         var properties: Properties?
     }
 
-    let session: AzureSession
+    public static let resourceType = "Microsoft.Network/loadBalancers"
+    public static let apiVersion = APIVersions.network
+
+    public let session: AzureSession
     /// Creates the handler.
     public init(session: AzureSession) { self.session = session }
 
@@ -124,37 +127,25 @@ public struct LoadBalancerHandler: ResourceHandler {
                 outboundRules: [.init(name: outboundName, properties: .init(frontendIPConfigurations: [frontend], backendAddressPool: pool, protocol: "All"))]))
     }
 
-    func path(_ arm: ARMClient, _ inputs: Inputs) -> String {
-        "\(arm.resourceGroupPath(inputs.resourceGroup))/providers/Microsoft.Network/loadBalancers/\(inputs.name)"
-    }
 
     func outputs(id: String) -> Outputs {
         Outputs(id: id, backendPoolId: "\(id)/backendAddressPools/\(Self.poolName)", frontendId: "\(id)/frontendIPConfigurations/\(Self.frontendName)")
     }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
-        let arm = try await session.services(context: context).arm
+        let arm = try await arm(context)
         let id = path(arm, inputs)
-        let result = try await arm.put(id, apiVersion: APIVersions.network, body: try Self.body(inputs, id: id), as: Answer.self, context: context)
+        let result = try await arm.put(id, apiVersion: Self.apiVersion, body: try Self.body(inputs, id: id), as: Answer.self, context: context)
         return outputs(id: result.id ?? id)
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
-        let arm = try await session.services(context: context).arm
-        guard let found = try await CodedError.nilWhenNotFound({
-            try await arm.get(path(arm, inputs), apiVersion: APIVersions.network, as: Answer.self, context: context)
-        }) else { return nil }
+        let arm = try await arm(context)
+        guard let found = try await fetch(arm, inputs, as: Answer.self, context: context) else { return nil }
         var observed = inputs
         observed.tcpRules = (found.properties?.loadBalancingRules ?? []).compactMap { $0.properties?.frontendPort }
-        return Observed(outputs(id: found.id ?? path(arm, inputs)), inputs: observed, settled: found.properties?.provisioningState.map(ARMClient.isTerminal) ?? true)
+        return Observed(outputs(id: found.id ?? path(arm, inputs)), inputs: observed, settled: ARMClient.isSettled(found.properties?.provisioningState))
     }
 
-    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
-        try await create(new, context: context)
-    }
 
-    public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
-        let arm = try await session.services(context: context).arm
-        try await arm.delete(path(arm, inputs), apiVersion: APIVersions.network, context: context)
-    }
 }

@@ -4,9 +4,9 @@ import Foundation
 /// `azure.network_interface`: a NIC with one static private IP, an optional public IP and optional load-balancer
 /// pool membership (Network 2024-03-01, `NetworkInterface` and `NetworkInterfaceIPConfiguration` in
 /// networkInterface.json; azure-api.md §5.5: pool membership is declared on the NIC, not on the load balancer).
-public struct NetworkInterfaceHandler: ResourceHandler {
+public struct NetworkInterfaceHandler: ARMResourceHandler {
     /// Inputs, as the blueprint sends them.
-    public struct Inputs: Codable, Sendable, Equatable {
+    public struct Inputs: ResourceGroupScopedInputs, Equatable {
         /// The NIC's name.
         public var name: String
         /// Its resource group's name.
@@ -54,7 +54,10 @@ public struct NetworkInterfaceHandler: ResourceHandler {
         var properties: Properties
     }
 
-    let session: AzureSession
+    public static let resourceType = "Microsoft.Network/networkInterfaces"
+    public static let apiVersion = APIVersions.network
+
+    public let session: AzureSession
     /// Creates the handler.
     public init(session: AzureSession) { self.session = session }
 
@@ -77,22 +80,17 @@ public struct NetworkInterfaceHandler: ResourceHandler {
         return Body(location: inputs.location, properties: .init(ipConfigurations: [configuration]))
     }
 
-    func path(_ arm: ARMClient, _ inputs: Inputs) -> String {
-        "\(arm.resourceGroupPath(inputs.resourceGroup))/providers/Microsoft.Network/networkInterfaces/\(inputs.name)"
-    }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let body = try Self.body(inputs)
-        let arm = try await session.services(context: context).arm
-        let result = try await arm.put(path(arm, inputs), apiVersion: APIVersions.network, body: body, as: Body.self, context: context)
+        let arm = try await arm(context)
+        let result = try await put(arm, inputs, body: body, as: Body.self, context: context)
         return Outputs(id: result.id ?? path(arm, inputs), privateIPAddress: result.properties.ipConfigurations.first?.properties.privateIPAddress ?? inputs.privateIPAddress)
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
-        let arm = try await session.services(context: context).arm
-        guard let found = try await CodedError.nilWhenNotFound({
-            try await arm.get(path(arm, inputs), apiVersion: APIVersions.network, as: Body.self, context: context)
-        }) else { return nil }
+        let arm = try await arm(context)
+        guard let found = try await fetch(arm, inputs, as: Body.self, context: context) else { return nil }
         let primary = found.properties.ipConfigurations.first { $0.properties.primary ?? true }?.properties
         var observed = inputs
         observed.privateIPAddress = primary?.privateIPAddress ?? ""
@@ -103,15 +101,8 @@ public struct NetworkInterfaceHandler: ResourceHandler {
         observed.loadBalancerBackendPoolId = same(primary?.loadBalancerBackendAddressPools?.first?.id, inputs.loadBalancerBackendPoolId)
         return Observed(
             Outputs(id: found.id ?? path(arm, inputs), privateIPAddress: observed.privateIPAddress), inputs: observed,
-            settled: found.properties.provisioningState.map(ARMClient.isTerminal) ?? true)
+            settled: ARMClient.isSettled(found.properties.provisioningState))
     }
 
-    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
-        try await create(new, context: context)
-    }
 
-    public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
-        let arm = try await session.services(context: context).arm
-        try await arm.delete(path(arm, inputs), apiVersion: APIVersions.network, context: context)
-    }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// `azure.network_security_group`: an NSG with inbound allow rules (Network 2024-03-01, `NetworkSecurityGroup` and
 /// `SecurityRule` in networkSecurityGroup.json; azure-api.md §5.1).
-public struct NetworkSecurityGroupHandler: ResourceHandler {
+public struct NetworkSecurityGroupHandler: ARMResourceHandler {
     /// One inbound allow rule.
     public struct Rule: Codable, Sendable, Equatable {
         /// The rule's name, unique in the group, such as `allow-ssh`.
@@ -28,7 +28,7 @@ public struct NetworkSecurityGroupHandler: ResourceHandler {
     }
 
     /// Inputs: `{"name", "resourceGroup", "location", "rules": [Rule]}`.
-    public struct Inputs: Codable, Sendable, Equatable {
+    public struct Inputs: ResourceGroupScopedInputs, Equatable {
         /// The NSG's name.
         public var name: String
         /// Its resource group's name.
@@ -71,7 +71,10 @@ public struct NetworkSecurityGroupHandler: ResourceHandler {
         var properties: Properties
     }
 
-    let session: AzureSession
+    public static let resourceType = "Microsoft.Network/networkSecurityGroups"
+    public static let apiVersion = APIVersions.network
+
+    public let session: AzureSession
     /// Creates the handler.
     public init(session: AzureSession) { self.session = session }
 
@@ -102,22 +105,17 @@ public struct NetworkSecurityGroupHandler: ResourceHandler {
         return Body(location: inputs.location, properties: .init(securityRules: rules))
     }
 
-    func path(_ arm: ARMClient, _ inputs: Inputs) -> String {
-        "\(arm.resourceGroupPath(inputs.resourceGroup))/providers/Microsoft.Network/networkSecurityGroups/\(inputs.name)"
-    }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let body = try Self.body(inputs)
-        let arm = try await session.services(context: context).arm
-        let result = try await arm.put(path(arm, inputs), apiVersion: APIVersions.network, body: body, as: Body.self, context: context)
+        let arm = try await arm(context)
+        let result = try await put(arm, inputs, body: body, as: Body.self, context: context)
         return Outputs(id: result.id ?? path(arm, inputs))
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
-        let arm = try await session.services(context: context).arm
-        guard let found = try await CodedError.nilWhenNotFound({
-            try await arm.get(path(arm, inputs), apiVersion: APIVersions.network, as: Body.self, context: context)
-        }) else { return nil }
+        let arm = try await arm(context)
+        guard let found = try await fetch(arm, inputs, as: Body.self, context: context) else { return nil }
         let rules = (found.properties.securityRules ?? []).filter { $0.properties.direction == "Inbound" && $0.properties.access == "Allow" }.map {
             Rule(name: $0.name, priority: $0.properties.priority, protocol: $0.properties.protocol,
                  destinationPortRanges: $0.properties.destinationPortRanges ?? $0.properties.destinationPortRange.map { [$0] } ?? [],
@@ -127,15 +125,8 @@ public struct NetworkSecurityGroupHandler: ResourceHandler {
         observed.rules = rules
         return Observed(
             Outputs(id: found.id ?? path(arm, inputs)), inputs: observed,
-            settled: found.properties.provisioningState.map(ARMClient.isTerminal) ?? true)
+            settled: ARMClient.isSettled(found.properties.provisioningState))
     }
 
-    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
-        try await create(new, context: context)
-    }
 
-    public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
-        let arm = try await session.services(context: context).arm
-        try await arm.delete(path(arm, inputs), apiVersion: APIVersions.network, context: context)
-    }
 }

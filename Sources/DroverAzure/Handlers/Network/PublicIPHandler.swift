@@ -6,9 +6,9 @@ import Foundation
 ///
 /// Basic SKU is refused before sending: Azure stopped creating Basic public IPs on 2025-03-31 (azure-api.md §11.1).
 /// A DNS label is checked with `CheckDnsNameAvailability` first, unless the address already carries it.
-public struct PublicIPHandler: ResourceHandler {
+public struct PublicIPHandler: ARMResourceHandler {
     /// Inputs, as the blueprint sends them.
-    public struct Inputs: Codable, Sendable, Equatable {
+    public struct Inputs: ResourceGroupScopedInputs, Equatable {
         /// The address resource's name.
         public var name: String
         /// Its resource group's name.
@@ -55,7 +55,10 @@ public struct PublicIPHandler: ResourceHandler {
         var properties: Properties
     }
 
-    let session: AzureSession
+    public static let resourceType = "Microsoft.Network/publicIPAddresses"
+    public static let apiVersion = APIVersions.network
+
+    public let session: AzureSession
     /// Creates the handler.
     public init(session: AzureSession) { self.session = session }
 
@@ -96,25 +99,18 @@ public struct PublicIPHandler: ResourceHandler {
                 dnsSettings: inputs.dnsLabel.map { .init(domainNameLabel: $0) }))
     }
 
-    func path(_ arm: ARMClient, _ inputs: Inputs) -> String {
-        "\(arm.resourceGroupPath(inputs.resourceGroup))/providers/Microsoft.Network/publicIPAddresses/\(inputs.name)"
-    }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
-        try await put(inputs, context: context)
-    }
-
-    func put(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let body = try Self.body(inputs)
-        let arm = try await session.services(context: context).arm
+        let arm = try await arm(context)
         if let label = inputs.dnsLabel {
-            let current = try await CodedError.nilWhenNotFound { try await arm.get(path(arm, inputs), apiVersion: APIVersions.network, as: Body.self, context: context) }
+            let current = try await fetch(arm, inputs, as: Body.self, context: context)
             if current?.properties.dnsSettings?.domainNameLabel != label {
                 try await checkAvailable(label, inputs: inputs, arm: arm, context: context)
             }
         }
         do {
-            let result = try await arm.put(path(arm, inputs), apiVersion: APIVersions.network, body: body, as: Body.self, context: context)
+            let result = try await put(arm, inputs, body: body, as: Body.self, context: context)
             return try outputs(result, arm: arm, inputs: inputs)
         } catch var error as CodedError where error.code == "DnsRecordInUse" {
             error.remediation = Self.labelInUseRemediation(inputs)
@@ -127,7 +123,7 @@ public struct PublicIPHandler: ResourceHandler {
         struct Availability: Decodable { var available: Bool? }
         let answer = try await arm.get(
             "\(arm.subscriptionPath)/providers/Microsoft.Network/locations/\(inputs.location)/CheckDnsNameAvailability",
-            apiVersion: APIVersions.network, query: [("domainNameLabel", label)], as: Availability.self, context: context)
+            apiVersion: Self.apiVersion, query: [("domainNameLabel", label)], as: Availability.self, context: context)
         if answer.available == false {
             throw CodedError(
                 code: "DnsRecordInUse",
@@ -149,11 +145,9 @@ public struct PublicIPHandler: ResourceHandler {
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
-        let arm = try await session.services(context: context).arm
-        guard let found = try await CodedError.nilWhenNotFound({
-            try await arm.get(path(arm, inputs), apiVersion: APIVersions.network, as: Body.self, context: context)
-        }) else { return nil }
-        let settled = found.properties.provisioningState.map(ARMClient.isTerminal) ?? true
+        let arm = try await arm(context)
+        guard let found = try await fetch(arm, inputs, as: Body.self, context: context) else { return nil }
+        let settled = ARMClient.isSettled(found.properties.provisioningState)
         var observed = inputs
         observed.sku = found.sku?.name ?? "Basic"
         observed.allocation = found.properties.publicIPAllocationMethod
@@ -162,12 +156,5 @@ public struct PublicIPHandler: ResourceHandler {
         return Observed(outputs, inputs: observed, settled: settled)
     }
 
-    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
-        try await put(new, context: context)
-    }
 
-    public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
-        let arm = try await session.services(context: context).arm
-        try await arm.delete(path(arm, inputs), apiVersion: APIVersions.network, context: context)
-    }
 }

@@ -6,9 +6,9 @@ import Foundation
 ///
 /// A VNet PUT is the whole state: a body without a subnet deletes it (`InUseSubnetCannotBeDeleted` once NICs use it).
 /// So every PUT first reads the VNet and sends every subnet it has, with Drover's own one set as the spec says.
-public struct VirtualNetworkHandler: ResourceHandler {
+public struct VirtualNetworkHandler: ARMResourceHandler {
     /// Inputs, as the blueprint sends them.
-    public struct Inputs: Codable, Sendable, Equatable {
+    public struct Inputs: ResourceGroupScopedInputs, Equatable {
         /// The VNet's name.
         public var name: String
         /// Its resource group's name.
@@ -45,7 +45,10 @@ public struct VirtualNetworkHandler: ResourceHandler {
         var properties: Properties
     }
 
-    let session: AzureSession
+    public static let resourceType = "Microsoft.Network/virtualNetworks"
+    public static let apiVersion = APIVersions.network
+
+    public let session: AzureSession
     /// Creates the handler.
     public init(session: AzureSession) { self.session = session }
 
@@ -76,18 +79,11 @@ public struct VirtualNetworkHandler: ResourceHandler {
         return Body(location: inputs.location, properties: .init(addressSpace: .init(addressPrefixes: [inputs.addressSpace]), subnets: kept + [subnet(inputs)]))
     }
 
-    func path(_ arm: ARMClient, _ inputs: Inputs) -> String {
-        "\(arm.resourceGroupPath(inputs.resourceGroup))/providers/Microsoft.Network/virtualNetworks/\(inputs.name)"
-    }
-
-    func get(_ arm: ARMClient, _ inputs: Inputs, context: OperationContext) async throws -> Body? {
-        try await CodedError.nilWhenNotFound { try await arm.get(path(arm, inputs), apiVersion: APIVersions.network, as: Body.self, context: context) }
-    }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
-        let arm = try await session.services(context: context).arm
-        let existing = try await get(arm, inputs, context: context)
-        let result = try await arm.put(path(arm, inputs), apiVersion: APIVersions.network, body: Self.body(inputs, existing: existing), as: Body.self, context: context)
+        let arm = try await arm(context)
+        let existing = try await fetch(arm, inputs, as: Body.self, context: context)
+        let result = try await put(arm, inputs, body: Self.body(inputs, existing: existing), as: Body.self, context: context)
         return outputs(result, arm: arm, inputs: inputs)
     }
 
@@ -98,23 +94,16 @@ public struct VirtualNetworkHandler: ResourceHandler {
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
-        let arm = try await session.services(context: context).arm
-        guard let found = try await get(arm, inputs, context: context) else { return nil }
+        let arm = try await arm(context)
+        guard let found = try await fetch(arm, inputs, as: Body.self, context: context) else { return nil }
         var observed = inputs
         observed.addressSpace = found.properties.addressSpace.addressPrefixes.first ?? inputs.addressSpace
         let ours = (found.properties.subnets ?? []).first { $0["name"]?.string?.lowercased() == inputs.subnetName.lowercased() }
         observed.subnetPrefix = ours?["properties"]?["addressPrefix"]?.string ?? ""
         observed.networkSecurityGroupId = ours?["properties"]?["networkSecurityGroup"]?["id"]?.string
         if ResourceID.same(observed.networkSecurityGroupId, inputs.networkSecurityGroupId) { observed.networkSecurityGroupId = inputs.networkSecurityGroupId }
-        return Observed(outputs(found, arm: arm, inputs: inputs), inputs: observed, settled: found.properties.provisioningState.map(ARMClient.isTerminal) ?? true)
+        return Observed(outputs(found, arm: arm, inputs: inputs), inputs: observed, settled: ARMClient.isSettled(found.properties.provisioningState))
     }
 
-    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
-        try await create(new, context: context)
-    }
 
-    public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
-        let arm = try await session.services(context: context).arm
-        try await arm.delete(path(arm, inputs), apiVersion: APIVersions.network, context: context)
-    }
 }
