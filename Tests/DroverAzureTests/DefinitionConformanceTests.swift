@@ -78,14 +78,19 @@ struct DefinitionConformanceTests {
         ]
     }
 
-    /// Runs the checker on `body`; returns its exit status and output.
+    /// Runs the ARM checker on `body`; returns its exit status and output.
     static func check(_ body: Data, spec: String, definition: String) throws -> (status: Int32, output: String) {
+        try run("arm-body-check.py", [definitions!, spec, definition], body: body)
+    }
+
+    /// Runs `scripts/checks/SCRIPT ARGUMENTS… BODYFILE` with python3.
+    static func run(_ script: String, _ arguments: [String], body: Data) throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("drover-body-\(UUID().uuidString).json")
         try body.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("scripts/checks/arm-body-check.py").path, definitions!, spec, definition, file.path]
+        process.arguments = ["python3", root.appendingPathComponent("scripts/checks/\(script)").path] + arguments + [file.path]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -99,6 +104,33 @@ struct DefinitionConformanceTests {
     func bodyConformsToTheOfficialDefinition(_ item: Case) throws {
         let result = try Self.check(item.body, spec: item.spec, definition: item.definition)
         #expect(result.status == 0, "\(result.output)")
+    }
+
+    static let csdl = "msgraph-metadata/extract/v1.0-application-servicePrincipal-passwordCredential.csdl.xml"
+
+    static var graphCases: [Case] {
+        let secrets = GraphClientSecretHandler(session: AzureSession(environment: AzureEnvironment(variables: [:])))
+        return [
+            Case(name: "application", spec: csdl, definition: "application", body: encode(GraphApplicationHandler.Application(displayName: "drover-demo"))),
+            Case(name: "service principal", spec: csdl, definition: "servicePrincipal", body: encode(GraphServicePrincipalHandler.Principal(appId: "app-1"))),
+            Case(name: "addPassword", spec: csdl, definition: "action:addPassword:application",
+                 body: encode(secrets.body(.init(applicationId: "obj", displayName: "drover")))),
+            Case(name: "removePassword", spec: csdl, definition: "action:removePassword:application",
+                 body: encode(GraphClientSecretHandler.RemovePassword(keyId: "f0b0b335-1d71-4883-8f98-567911bfdca6"))),
+        ]
+    }
+
+    // Graph has no OpenAPI here: each property must exist on its entity in the CSDL extract (openapi/README.md).
+    @Test(arguments: graphCases)
+    func graphBodyConformsToTheCSDL(_ item: Case) throws {
+        let result = try Self.run("graph-body-check.py", [Self.definitions! + "/" + item.spec, item.definition], body: item.body)
+        #expect(result.status == 0, "\(result.output)")
+    }
+
+    @Test func theGraphCheckerRefusesAnUnknownProperty() throws {
+        let result = try Self.run("graph-body-check.py", [Self.definitions! + "/" + Self.csdl, "application"], body: Data(#"{"displayName":"x","clientSecret":"y"}"#.utf8))
+        #expect(result.status == 1)
+        #expect(result.output.contains("clientSecret: not a property of application"))
     }
 
     @Test func theCheckerRefusesAPropertyOutsideTheDefinition() throws {

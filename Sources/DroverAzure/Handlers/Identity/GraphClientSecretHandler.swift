@@ -32,6 +32,9 @@ public struct GraphClientSecretHandler: ResourceHandler {
         var passwordCredential: Credential
     }
 
+    /// The body of `removePassword`.
+    struct RemovePassword: Encodable { var keyId: String }
+
     struct Answer: Decodable {
         var keyId: String
         var secretText: String?
@@ -86,9 +89,8 @@ public struct GraphClientSecretHandler: ResourceHandler {
 
     public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
         let graph = try await session.services(context: context).graph
-        struct Remove: Encodable { var keyId: String }
         _ = try await CodedError.nilWhenNotFound {
-            try await graph.send("POST", "/applications/\(inputs.applicationId)/removePassword", body: Remove(keyId: prior.keyId), context: context)
+            try await graph.send("POST", "/applications/\(inputs.applicationId)/removePassword", body: RemovePassword(keyId: prior.keyId), context: context)
         }
     }
 }
