@@ -10,6 +10,9 @@ enum OfficialDefinitions {
             ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/openapi").path
         return FileManager.default.fileExists(atPath: candidate + "/azure-rest-api-specs") ? candidate : nil
     }()
+    /// The official example payloads, beside the definitions.
+    static let examples: URL? = folder.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("azure-examples") }
+        .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
 }
 
 /// Every ARM body the handlers build, checked against Microsoft's official definition of its operation and

@@ -47,6 +47,18 @@ import Testing
         }
     }
 
+    // A 429 was not processed at all (azure-api.md §3.2), so even a POST may be sent again after Retry-After.
+    @Test func throttledPostIsRetriedBecauseNothingWasProcessed() async throws {
+        let counter = Counter()
+        let sleeper = RecordingSleeper()
+        try await withServer(ca: ca, respond: { _ in counter.next() == 1 ? .empty(429, headers: [("Retry-After", "4")]) : .json(201, ["id": "x"]) }) { server, transport in
+            let response = try await transport.send(HTTPRequest(method: "POST", url: url(server.port), body: Data("{}".utf8)), sleep: sleeper.sleeper)
+            #expect(response.status == 201)
+            #expect(server.requests.count == 2)
+            #expect(sleeper.delays == [4])
+        }
+    }
+
     @Test func droppedConnectionIsRetriedForIdempotentRequests() async throws {
         let counter = Counter()
         try await withServer(ca: ca, respond: { _ in counter.next() == 1 ? .drop : .json(200, ["ok": true]) }) { server, transport in

@@ -47,8 +47,9 @@ public final class HTTPTransport: Sendable {
     /// Closes every connection.
     public func shutdown() async throws { try await client.shutdown() }
 
-    /// Sends `request`, retrying a 408/429/5xx answer or a dropped connection while the request is idempotent and
-    /// attempts remain, waiting through `sleep` (the server's `Retry-After` when given).
+    /// Sends `request`, retrying a 408/429/5xx answer or a dropped connection while attempts remain and the request is
+    /// idempotent or certainly had no effect (a 429, which is not processed, or a failed connect), waiting through
+    /// `sleep` (the server's `Retry-After` when given).
     /// - Returns: the response when its status is below 400.
     /// - Throws: `CodedError` from ``ServiceErrorDecoder`` for a status of 400 or more, or a connection error.
     public func send(_ request: HTTPRequest, sleep: Sleeper) async throws -> HTTPResponse {

@@ -119,8 +119,10 @@ public struct PublicIPHandler: ARMResourceHandler {
     }
 
     /// `GET …/locations/{location}/CheckDnsNameAvailability?domainNameLabel=` (checkDnsAvailability.json).
+    /// `DnsNameAvailabilityResult` (checkDnsAvailability.json).
+    struct Availability: Decodable { var available: Bool? }
+
     func checkAvailable(_ label: String, inputs: Inputs, arm: ARMClient, context: OperationContext) async throws {
-        struct Availability: Decodable { var available: Bool? }
         let answer = try await arm.get(
             "\(arm.subscriptionPath)/providers/Microsoft.Network/locations/\(inputs.location)/CheckDnsNameAvailability",
             apiVersion: Self.apiVersion, query: [("domainNameLabel", label)], as: Availability.self, context: context)
