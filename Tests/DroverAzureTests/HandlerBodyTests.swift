@@ -92,6 +92,18 @@ import Testing
         #expect(handler.plannedOutputs(old: ["dnsLabel": "old"], new: ["dnsLabel": "old"], prior: prior) == prior)
     }
 
+    @Test func plannedOutputsFollowTheChange() {
+        let session = AzureSession(environment: AzureEnvironment(variables: [:]))
+        let nic = NetworkInterfaceHandler(session: session)
+        #expect(nic.plannedOutputs(old: ["privateIPAddress": "10.0.1.4"], new: ["privateIPAddress": "10.0.1.5"], prior: ["id": "n", "privateIPAddress": "10.0.1.4"])
+            == ["id": "n", "privateIPAddress": "10.0.1.5"])
+        let ext = VMExtensionHandler(session: session)
+        let prior: Value = ["id": "e", "forceUpdateTag": .string(VMExtensionHandler.tag("a"))]
+        #expect(ext.plannedOutputs(old: ["script": "a"], new: ["script": "b"], prior: prior)?["forceUpdateTag"] == .string(VMExtensionHandler.tag("b")))
+        #expect(ext.plannedOutputs(old: ["script": "a"], new: ["script": .unknown], prior: prior)?["forceUpdateTag"] == .unknown)
+        #expect(ext.plannedOutputs(old: ["script": "a"], new: ["script": "a"], prior: prior) == prior)
+    }
+
     // networkInterface.json, NetworkInterfaceIPConfigurationPropertiesFormat.
     @Test func nicHasStaticAddressPublicIPAndPoolMembership() throws {
         let body = try json(NetworkInterfaceHandler.body(.init(

@@ -73,6 +73,13 @@ public struct VMExtensionHandler: ResourceHandler {
     public var replaceTriggers: Set<String> { ["name", "virtualMachineId", "os"] }
     public var sensitiveInputs: Set<String> { ["script"] }
 
+    /// A changed script gets a new tag, known only once the script's text is.
+    public func plannedOutputs(old: Value?, new: Value, prior: Value?) -> Value? {
+        guard let old, case .object(var outputs) = prior else { return old == nil ? nil : prior }
+        if old["script"] != new["script"] { outputs["forceUpdateTag"] = new["script"]?.stringValue.map { .string(Self.tag($0)) } ?? .unknown }
+        return .object(outputs)
+    }
+
     /// The script's tag: the first 16 hex digits of its SHA-256.
     static func tag(_ script: String) -> String { String(SHA256.hex(script).prefix(16)) }
 

@@ -64,6 +64,13 @@ public struct NetworkInterfaceHandler: ARMResourceHandler {
     public var type: String { "azure.network_interface" }
     public var replaceTriggers: Set<String> { ["name", "location", "resourceGroup"] }
 
+    /// A changed private address is the NIC's new output; everything else stays.
+    public func plannedOutputs(old: Value?, new: Value, prior: Value?) -> Value? {
+        guard old != nil, case .object(var outputs) = prior else { return old == nil ? nil : prior }
+        if let address = new["privateIPAddress"] { outputs["privateIPAddress"] = address }
+        return .object(outputs)
+    }
+
     static func body(_ inputs: Inputs) throws -> Body {
         guard inputs.privateIPAddress.split(separator: ".").count == 4 else {
             throw CodedError(
