@@ -136,6 +136,22 @@ struct DefinitionConformanceTests {
         #expect(result.output.contains("clientSecret: not a property of application"))
     }
 
+    // A VNet as ARM answers it (the official example's 200 body) goes back in the next PUT without read-only fields.
+    @Test(.enabled(if: OfficialDefinitions.examples != nil))
+    func vnetReadBackFromTheExampleIsSentBackValid() throws {
+        let url = OfficialDefinitions.examples!.appendingPathComponent("VirtualNetworks_CreateOrUpdate.withSubnet.json")
+        let document = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let answer = try #require(((document["responses"] as? [String: Any])?["200"] as? [String: Any])?["body"])
+        let existing = try JSONDecoder().decode(VirtualNetworkHandler.Body.self, from: JSONSerialization.data(withJSONObject: answer))
+        let inputs = VirtualNetworkHandler.Inputs(
+            name: "v", resourceGroup: "rg", location: "eastus", addressSpace: "10.0.0.0/16", subnetName: "drover", subnetPrefix: "10.0.9.0/24")
+        let body = Self.encode(VirtualNetworkHandler.body(inputs, existing: existing))
+        let result = try Self.check(body, spec: Self.network + "virtualNetwork.json", definition: "VirtualNetwork")
+        #expect(result.status == 0, "\(result.output)")
+        let subnets = try #require(((JSONSerialization.jsonObject(with: body) as? [String: Any])?["properties"] as? [String: Any])?["subnets"] as? [Any])
+        #expect(subnets.count == (existing.properties.subnets?.count ?? 0) + 1)
+    }
+
     @Test func theCheckerRefusesAPropertyOutsideTheDefinition() throws {
         let body = Data(#"{"location":"eastus","sku":{"name":"Standard"},"properties":{"publicIPAllocationMethod":"Static","dnsLabel":"x"}}"#.utf8)
         let result = try Self.check(body, spec: Self.network + "publicIpAddress.json", definition: "PublicIPAddress")
