@@ -151,6 +151,19 @@ import Testing
         }
     }
 
+    @Test func anExpiredTokenIsReplacedOnceAndTheRequestSentAgain() async throws {
+        let calls = Shared(0)
+        try await withAzure(respond: { _ in
+            calls.update { $0 += 1; return $0 } == 1
+                ? .json(401, ["error": ["code": "ExpiredAuthenticationToken", "message": "expired"]])
+                : .json(200, Self.succeeded)
+        }) { azure in
+            let result = try await azure.arm.get(Self.path, apiVersion: "2024-03-01", as: Resource.self, context: azure.context(.read))
+            #expect(result.id == Self.path)
+            #expect(azure.server.requests.count == 2)
+        }
+    }
+
     @Test func everyRequestCarriesTheApiVersion() async throws {
         try await withAzure(respond: { _ in .json(200, Self.succeeded) }) { azure in
             _ = try await azure.arm.put(Self.path, apiVersion: "2024-03-01", body: ["location": "eastus"], as: Resource.self, context: azure.context())

@@ -49,12 +49,20 @@ public struct ARMClient: Sendable {
         return parts.url!
     }
 
+    /// Sends an authorized request; a token ARM calls expired or invalid (401) is replaced once and the request
+    /// sent again (azure-api.md §3.1: `ExpiredAuthenticationToken`, `InvalidAuthenticationToken`).
     func send(_ method: String, _ url: URL, body: Data?, context: OperationContext) async throws -> HTTPResponse {
         let sleep = Self.sleeper(context)
-        let token = try await credentials.token(scope: scope, sleep: sleep)
-        var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        return try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body), sleep: sleep)
+        func attempt() async throws -> HTTPResponse {
+            let token = try await credentials.token(scope: scope, sleep: sleep)
+            var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+            if body != nil { headers.append(("Content-Type", "application/json")) }
+            return try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body), sleep: sleep)
+        }
+        do { return try await attempt() } catch let error as CodedError where error.status == 401 {
+            await credentials.invalidate(scope: scope)
+            return try await attempt()
+        }
     }
 
     static func sleeper(_ context: OperationContext) -> HTTPTransport.Sleeper { { try await context.sleep(seconds: $0) } }

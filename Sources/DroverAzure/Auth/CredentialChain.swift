@@ -43,6 +43,9 @@ public actor CredentialChain {
         return token.token
     }
 
+    /// Forgets the cached token for `scope`, after the service refused it.
+    public func invalidate(scope: String) { cache[scope] = nil }
+
     private func acquire(scope: String, sleep: @escaping HTTPTransport.Sleeper) async throws -> AccessToken {
         var tried: [String] = []
         for credential in credentials {
