@@ -179,6 +179,14 @@ import Testing
         #expect(error?.message.contains("computerName") == true)
     }
 
+    @Test(arguments: [("linux", "root"), ("windows", "Administrator"), ("windows", "a-very-long-user-name-x"), ("windows", "drover.")])
+    func refusedAdminUsernames(os: String, user: String) {
+        var inputs = Self.vm(os: os, computerName: "node")
+        inputs.adminUsername = user
+        let error = #expect(throws: CodedError.self) { _ = try VirtualMachineHandler.body(inputs) }
+        #expect(error?.message.contains("adminUsername") == true)
+    }
+
     @Test(arguments: [
         ("Str0ng!Passw0rd#", true), ("short1A!", false), ("alllowercaseletters", false), ("lowerUPPER12345", true),
         ("P@ssw0rd", false), ("Password22", false), ("nodigitsButUpper!", true), (String(repeating: "aA1", count: 42), false),

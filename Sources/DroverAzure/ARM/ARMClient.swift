@@ -49,20 +49,8 @@ public struct ARMClient: Sendable {
         return parts.url!
     }
 
-    /// Sends an authorized request; a token ARM calls expired or invalid (401) is replaced once and the request
-    /// sent again (azure-api.md §3.1: `ExpiredAuthenticationToken`, `InvalidAuthenticationToken`).
     func send(_ method: String, _ url: URL, body: Data?, context: OperationContext) async throws -> HTTPResponse {
-        let sleep = Self.sleeper(context)
-        func attempt() async throws -> HTTPResponse {
-            let token = try await credentials.token(scope: scope, sleep: sleep)
-            var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
-            if body != nil { headers.append(("Content-Type", "application/json")) }
-            return try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body), sleep: sleep)
-        }
-        do { return try await attempt() } catch let error as CodedError where error.status == 401 {
-            await credentials.invalidate(scope: scope)
-            return try await attempt()
-        }
+        try await BearerSender(transport: transport, credentials: credentials, scope: scope).send(method, url, body: body, sleep: Self.sleeper(context))
     }
 
     static func sleeper(_ context: OperationContext) -> HTTPTransport.Sleeper { { try await context.sleep(seconds: $0) } }
@@ -88,9 +76,7 @@ public struct ARMClient: Sendable {
             context.report("resuming the operation in progress")
             if let resource: T = try await resumePut(token, path: path, apiVersion: apiVersion, context: context) { return resource }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(body)
+        let data = try HTTPRequest.encodeJSON(body)
         let response = try await write("PUT", path, apiVersion: apiVersion, body: data, context: context)
         if let token = operationToken(for: response, method: "PUT", path: path, apiVersion: apiVersion) {
             try await context.recordResumeToken(token.encoded)

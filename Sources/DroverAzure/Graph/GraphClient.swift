@@ -30,19 +30,11 @@ public struct GraphClient: Sendable {
         return parts.url!
     }
 
-    /// Sends a request; POSTs are not idempotent, so they are never repeated by the transport.
+    /// Sends a request; a POST is repeated by the transport only after a 429 (never processed).
     public func send(_ method: String, _ path: String, query: [(String, String)] = [], body: (any Encodable)? = nil, context: OperationContext) async throws -> HTTPResponse {
-        let sleep: HTTPTransport.Sleeper = { try await context.sleep(seconds: $0) }
-        let token = try await credentials.token(scope: scope, sleep: sleep)
-        var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
-        var data: Data?
-        if let body {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            data = try encoder.encode(body)
-            headers.append(("Content-Type", "application/json"))
-        }
-        return try await transport.send(HTTPRequest(method: method, url: url(path, query: query), headers: headers, body: data), sleep: sleep)
+        let data = try body.map { try HTTPRequest.encodeJSON($0) }
+        return try await BearerSender(transport: transport, credentials: credentials, scope: scope)
+            .send(method, url(path, query: query), body: data, sleep: { try await context.sleep(seconds: $0) })
     }
 
     /// The objects of a collection matching an OData `$filter`.

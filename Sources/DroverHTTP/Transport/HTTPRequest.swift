@@ -27,11 +27,16 @@ public struct HTTPRequest: Sendable {
     public static func json<T: Encodable>(
         _ method: String, _ url: URL, body value: T, headers: [(name: String, value: String)] = [], idempotent: Bool? = nil
     ) throws -> HTTPRequest {
+        HTTPRequest(
+            method: method, url: url, headers: headers + [("Content-Type", "application/json")], body: try encodeJSON(value),
+            idempotent: idempotent)
+    }
+
+    /// `value` as JSON with sorted keys and unescaped slashes (ARM ids stay readable in logs).
+    public static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return HTTPRequest(
-            method: method, url: url, headers: headers + [("Content-Type", "application/json")], body: try encoder.encode(value),
-            idempotent: idempotent)
+        return try encoder.encode(value)
     }
 
     /// The first value of header `name`, if present.

@@ -116,6 +116,13 @@ public struct VirtualMachineHandler: ARMResourceHandler {
         var properties: Properties?
     }
 
+    /// User names Azure refuses for the administrator (`OSProfile.adminUsername` description; azure-api.md §6.3).
+    public static let refusedUsernames: Set<String> = [
+        "administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm",
+        "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support",
+        "support_388945a0", "sys", "test2", "test3", "user4", "user5",
+    ]
+
     /// The most custom data Azure keeps: "The maximum length of the binary array is 65535 bytes" (azure-api.md §6.1).
     public static let customDataLimit = 65535
 
@@ -147,6 +154,11 @@ public struct VirtualMachineHandler: ARMResourceHandler {
                 throw invalid("customData", "\(bytes.count) bytes; Azure keeps at most \(customDataLimit)", "move large files out of custom data (download them at boot)")
             }
             customData = bytes.base64EncodedString()
+        }
+        let windows = inputs.os.lowercased() == "windows"
+        let user = inputs.adminUsername
+        guard !refusedUsernames.contains(user.lowercased()), (1...(windows ? 20 : 64)).contains(user.count), !(windows && user.hasSuffix(".")) else {
+            throw invalid("adminUsername", "\"\(user)\" is refused by Azure (reserved, too long, or ending with .)", "choose another admin.username, such as drover")
         }
         var profile = Body.OSProfile(computerName: inputs.computerName, adminUsername: inputs.adminUsername, customData: customData)
         switch inputs.os.lowercased() {
