@@ -3,6 +3,7 @@ import DroverEngine
 import DroverHTTP
 import DroverHTTPTestSupport
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 
 /// A credential that hands out a fixed token.
@@ -27,13 +28,13 @@ struct AzureFixture {
     static let subscription = "00000000-0000-0000-0000-000000000001"
 
     /// Starts a scripted server and clients pointed at it.
-    static func start(respond: @escaping @Sendable (RecordedRequest) -> ScriptedResponse) async throws -> AzureFixture {
+    static func start(logger: Logger = Logger(label: "test"), respond: @escaping @Sendable (RecordedRequest) -> ScriptedResponse) async throws -> AzureFixture {
         let ca = try TestCertificateAuthority()
         let server = try await TestHTTPSServer.start(ca: ca, respond: respond)
         let caFile = try ca.writeCertificateFile()
         let base = URL(string: "https://localhost:\(server.port)/")!
         let cloud = AzureCloud(name: "Test", loginEndpoint: base, resourceManager: base, graph: base.appendingPathComponent("graph/"))
-        let transport = try HTTPTransport(configuration: TransportConfiguration(extraCAFile: caFile, retry: RetryPolicy(random: { 0.5 })))
+        let transport = try HTTPTransport(configuration: TransportConfiguration(extraCAFile: caFile, retry: RetryPolicy(random: { 0.5 }), logger: logger))
         let credentials = CredentialChain([StaticCredential()])
         let arm = ARMClient(cloud: cloud, subscriptionId: subscription, transport: transport, credentials: credentials)
         let graph = GraphClient(cloud: cloud, transport: transport, credentials: credentials)
@@ -57,8 +58,10 @@ struct AzureFixture {
 }
 
 /// Runs `body` with a fixture and stops it afterwards.
-func withAzure<T>(respond: @escaping @Sendable (RecordedRequest) -> ScriptedResponse, _ body: (AzureFixture) async throws -> T) async throws -> T {
-    let fixture = try await AzureFixture.start(respond: respond)
+func withAzure<T>(
+    logger: Logger = Logger(label: "test"), respond: @escaping @Sendable (RecordedRequest) -> ScriptedResponse, _ body: (AzureFixture) async throws -> T
+) async throws -> T {
+    let fixture = try await AzureFixture.start(logger: logger, respond: respond)
     do {
         let result = try await body(fixture)
         try await fixture.stop()
