@@ -248,3 +248,12 @@ import Testing
         #expect(registry.handler(for: "azure.virtual_machine")?.sensitiveInputs.contains("customData") == true)
     }
 }
+
+@Suite struct ResourceIDTests {
+    @Test func idsCompareWithoutCase() {
+        #expect(ResourceID.same("/subscriptions/S/resourcegroups/RG", "/subscriptions/s/resourceGroups/rg"))
+        #expect(ResourceID.spelled("/subscriptions/s/resourcegroups/rg", as: "/subscriptions/s/resourceGroups/rg") == "/subscriptions/s/resourceGroups/rg")
+        #expect(ResourceID.spelled("/subscriptions/s/resourceGroups/other", as: "/subscriptions/s/resourceGroups/rg") == "/subscriptions/s/resourceGroups/other")
+        #expect(ResourceID.name(of: "/subscriptions/s/resourceGroups/rg") == "rg")
+    }
+}

@@ -111,7 +111,7 @@ public struct RoleAssignmentHandler: ResourceHandler {
             "\(inputs.scope)/providers/Microsoft.Authorization/roleAssignments", apiVersion: APIVersions.authorization,
             query: [("$filter", "principalId eq '\(inputs.principalId)'")], as: List.self, context: context)
         return list.value.first { $0.properties.roleDefinitionId.lowercased().hasSuffix(role) }.flatMap { found in
-            found.id.map { Outputs(id: $0, name: found.name ?? ResourceIDName($0)) }
+            found.id.map { Outputs(id: $0, name: found.name ?? ResourceID.name(of: $0)) }
         }
     }
 
@@ -132,6 +132,3 @@ public struct RoleAssignmentHandler: ResourceHandler {
         try await arm.delete(prior.id, apiVersion: APIVersions.authorization, context: context)
     }
 }
-
-/// The last segment of an id.
-private func ResourceIDName(_ id: String) -> String { String(id.split(separator: "/").last ?? "") }

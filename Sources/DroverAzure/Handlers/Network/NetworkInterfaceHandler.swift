@@ -101,11 +101,9 @@ public struct NetworkInterfaceHandler: ARMResourceHandler {
         let primary = found.properties.ipConfigurations.first { $0.properties.primary ?? true }?.properties
         var observed = inputs
         observed.privateIPAddress = primary?.privateIPAddress ?? ""
-        // ARM may answer ids in other casing: keep the spec's spelling when they name the same resource.
-        func same(_ seen: String?, _ wanted: String?) -> String? { ResourceID.same(seen, wanted) ? wanted : seen }
-        observed.subnetId = same(primary?.subnet?.id, inputs.subnetId) ?? ""
-        observed.publicIPAddressId = same(primary?.publicIPAddress?.id, inputs.publicIPAddressId)
-        observed.loadBalancerBackendPoolId = same(primary?.loadBalancerBackendAddressPools?.first?.id, inputs.loadBalancerBackendPoolId)
+        observed.subnetId = ResourceID.spelled(primary?.subnet?.id, as: inputs.subnetId) ?? ""
+        observed.publicIPAddressId = ResourceID.spelled(primary?.publicIPAddress?.id, as: inputs.publicIPAddressId)
+        observed.loadBalancerBackendPoolId = ResourceID.spelled(primary?.loadBalancerBackendAddressPools?.first?.id, as: inputs.loadBalancerBackendPoolId)
         return Observed(
             Outputs(id: found.id ?? path(arm, inputs), privateIPAddress: observed.privateIPAddress), inputs: observed,
             settled: ARMClient.isSettled(found.properties.provisioningState))

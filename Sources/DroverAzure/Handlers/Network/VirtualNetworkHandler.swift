@@ -100,8 +100,7 @@ public struct VirtualNetworkHandler: ARMResourceHandler {
         observed.addressSpace = found.properties.addressSpace.addressPrefixes.first ?? inputs.addressSpace
         let ours = (found.properties.subnets ?? []).first { $0["name"]?.string?.lowercased() == inputs.subnetName.lowercased() }
         observed.subnetPrefix = ours?["properties"]?["addressPrefix"]?.string ?? ""
-        observed.networkSecurityGroupId = ours?["properties"]?["networkSecurityGroup"]?["id"]?.string
-        if ResourceID.same(observed.networkSecurityGroupId, inputs.networkSecurityGroupId) { observed.networkSecurityGroupId = inputs.networkSecurityGroupId }
+        observed.networkSecurityGroupId = ResourceID.spelled(ours?["properties"]?["networkSecurityGroup"]?["id"]?.string, as: inputs.networkSecurityGroupId)
         return Observed(outputs(found, arm: arm, inputs: inputs), inputs: observed, settled: ARMClient.isSettled(found.properties.provisioningState))
     }
 
