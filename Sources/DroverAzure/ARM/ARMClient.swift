@@ -61,11 +61,6 @@ public struct ARMClient: Sendable {
         try await send("GET", url(path, apiVersion: apiVersion, query: query), body: nil, context: context).decode(T.self)
     }
 
-    /// Sends a POST that completes at once (such as an action without a long-running operation).
-    public func post<T: Decodable>(_ path: String, apiVersion: String, as type: T.Type = T.self, context: OperationContext) async throws -> T {
-        try await send("POST", url(path, apiVersion: apiVersion), body: Data("{}".utf8), context: context).decode(T.self)
-    }
-
     /// Creates or updates the resource at `path` with `body` and returns it once ARM reports it finished.
     ///
     /// A resumed operation (its token in `context.resumeToken`) polls instead of sending the PUT again.
@@ -81,7 +76,7 @@ public struct ARMClient: Sendable {
         if let token = operationToken(for: response, method: "PUT", path: path, apiVersion: apiVersion) {
             try await context.recordResumeToken(token.encoded)
             try await poll(token, firstWait: Self.firstWait(response), context: context)
-        } else if response.status == 200 || response.status == 201, Self.provisioningState(of: response.body).map(Self.isTerminal) ?? true {
+        } else if response.status == 200 || response.status == 201, Self.isSettled(Self.provisioningState(of: response.body)) {
             try Self.requireSucceeded(response.body, path: path, requestId: response.header("x-ms-request-id"))
             return try response.decode(T.self)
         }
