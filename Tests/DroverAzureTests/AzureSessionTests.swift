@@ -47,4 +47,40 @@ import Testing
         try await server.stop()
         try? FileManager.default.removeItem(atPath: caFile)
     }
+
+    @Test(arguments: [
+        (["AZURE_SUBSCRIPTION_ID": "sub-env"], nil, "sub-env"),
+        (["ARM_SUBSCRIPTION_ID": "sub-arm"], nil, "sub-arm"),
+        ([:], "sub-spec", "sub-spec"),
+        ([:], nil, "sub-cli"),
+    ] as [([String: String], String?, String)])
+    func subscriptionFromSpecEnvironmentOrCLI(variables: [String: String], spec: String?, expected: String) async throws {
+        let cli = FakeCommandRunner { arguments in
+            arguments.starts(with: ["account", "show"]) ? CommandResult(status: 0, stdout: "sub-cli\n") : CommandResult(status: 1, stdout: "")
+        }
+        let session = AzureSession(environment: AzureEnvironment(variables: variables, subscriptionId: spec, commandRunner: cli))
+        let services = try await session.services(context: OperationContext(address: ResourceAddress(type: "x", name: "y")))
+        #expect(services.arm.subscriptionId == expected)
+        #expect(services.arm.endpoint == AzureCloud.azureCloud.resourceManager)
+        try await session.shutdown()
+    }
+
+    @Test func noSubscriptionAnywhereIsAClearError() async throws {
+        let cli = FakeCommandRunner { _ in CommandResult(status: 1, stdout: "", stderr: "Please run 'az login'") }
+        let session = AzureSession(environment: AzureEnvironment(variables: [:], commandRunner: cli))
+        let error = await #expect(throws: CodedError.self) {
+            _ = try await session.services(context: OperationContext(address: ResourceAddress(type: "x", name: "y")))
+        }
+        #expect(error?.code == "NoSubscription")
+        #expect(error?.remediation?.contains("AZURE_SUBSCRIPTION_ID") == true)
+        try await session.shutdown()
+    }
+
+    @Test(arguments: [("AzureUSGovernment", "https://management.usgovcloudapi.net/"), ("azurechinacloud", "https://management.chinacloudapi.cn/")])
+    func wellKnownCloudsByName(name: String, arm: String) async throws {
+        let session = AzureSession(environment: AzureEnvironment(variables: ["AZURE_SUBSCRIPTION_ID": "s"], cloudName: name))
+        let services = try await session.services(context: OperationContext(address: ResourceAddress(type: "x", name: "y")))
+        #expect(services.arm.endpoint.absoluteString == arm)
+        try await session.shutdown()
+    }
 }
