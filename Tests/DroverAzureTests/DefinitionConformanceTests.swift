@@ -71,6 +71,8 @@ struct DefinitionConformanceTests {
                  body: encode(try! VirtualMachineHandler.body(HandlerBodyTests.vm(os: "linux", customData: "#cloud-config\n")))),
             Case(name: "Windows VM", spec: compute, definition: "VirtualMachine",
                  body: encode(try! VirtualMachineHandler.body(HandlerBodyTests.vm(os: "windows", computerName: "k8s-win-0")))),
+            Case(name: "VM resize", spec: compute, definition: "VirtualMachineUpdate",
+                 body: encode(VirtualMachineHandler.resize(HandlerBodyTests.vm(os: "linux")))),
             Case(name: "Windows extension", spec: compute, definition: "VirtualMachineExtension",
                  body: encode(try! VMExtensionHandler.body(.init(name: "j", virtualMachineId: "vm", os: "windows", script: "powershell -File j.ps1"), location: "eastus"))),
             Case(name: "Linux extension", spec: compute, definition: "VirtualMachineExtension",

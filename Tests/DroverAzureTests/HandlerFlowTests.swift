@@ -150,6 +150,21 @@ import Testing
         }
     }
 
+    @Test func vmResizeIsAPatchOfTheSizeOnly() async throws {
+        try await withAzure(respond: { request in
+            .json(200, ["id": request.path, "location": "eastus", "properties": ["vmId": "v-1", "provisioningState": "Succeeded", "hardwareProfile": ["vmSize": "Standard_D4s_v5"]]])
+        }) { azure in
+            let old = HandlerBodyTests.vm(os: "windows", computerName: "win-0")
+            var new = old
+            new.size = "Standard_D4s_v5"
+            let outputs = try await VirtualMachineHandler(session: azure.session).update(from: old, to: new, prior: .init(id: "x", vmId: "v-1"), context: azure.context(.update))
+            #expect(outputs.vmId == "v-1")
+            let request = try #require(azure.server.requests.first)
+            #expect(request.method == "PATCH")
+            #expect(String(decoding: request.body, as: UTF8.self) == #"{"properties":{"hardwareProfile":{"vmSize":"Standard_D4s_v5"}}}"#)
+        }
+    }
+
     @Test func failedExtensionSurfacesItsInstanceViewMessage() async throws {
         let vm = "\(Self.rgPath)/providers/Microsoft.Compute/virtualMachines/win-0"
         let port = Shared(0)

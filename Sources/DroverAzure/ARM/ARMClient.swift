@@ -67,13 +67,25 @@ public struct ARMClient: Sendable {
     public func put<B: Encodable, T: Decodable>(
         _ path: String, apiVersion: String, body: B, as type: T.Type = T.self, context: OperationContext
     ) async throws -> T {
-        if let token = OperationToken.resuming(context.resumeToken, resource: path, method: "PUT") {
+        try await change("PUT", path, apiVersion: apiVersion, body: body, context: context)
+    }
+
+    /// Changes only the fields in `body` (an `…Update` definition) and returns the resource once ARM is done; resumed
+    /// like ``put(_:apiVersion:body:as:context:)``.
+    public func patch<B: Encodable, T: Decodable>(
+        _ path: String, apiVersion: String, body: B, as type: T.Type = T.self, context: OperationContext
+    ) async throws -> T {
+        try await change("PATCH", path, apiVersion: apiVersion, body: body, context: context)
+    }
+
+    func change<B: Encodable, T: Decodable>(_ method: String, _ path: String, apiVersion: String, body: B, context: OperationContext) async throws -> T {
+        if let token = OperationToken.resuming(context.resumeToken, resource: path, method: method) {
             context.report("resuming the operation in progress")
             if let resource: T = try await resumePut(token, path: path, apiVersion: apiVersion, context: context) { return resource }
         }
         let data = try HTTPRequest.encodeJSON(body)
-        let response = try await write("PUT", path, apiVersion: apiVersion, body: data, context: context)
-        if let token = operationToken(for: response, method: "PUT", path: path, apiVersion: apiVersion) {
+        let response = try await write(method, path, apiVersion: apiVersion, body: data, context: context)
+        if let token = operationToken(for: response, method: method, path: path, apiVersion: apiVersion) {
             try await context.recordResumeToken(token.encoded)
             try await poll(token, firstWait: Self.firstWait(response), context: context)
         } else if response.status == 200 || response.status == 201, Self.isSettled(Self.provisioningState(of: response.body)) {
@@ -127,7 +139,7 @@ public struct ARMClient: Sendable {
         if response.status == 202, let location = response.header("Location"), !location.isEmpty {
             return OperationToken(pattern: .location, url: location, resource: path, method: method)
         }
-        if method == "PUT", response.status == 200 || response.status == 201,
+        if method != "DELETE", response.status == 200 || response.status == 201,
             let state = Self.provisioningState(of: response.body), !Self.isTerminal(state)
         {
             return OperationToken(pattern: .provisioningState, url: url(path, apiVersion: apiVersion).absoluteString, resource: path, method: method)
@@ -135,7 +147,7 @@ public struct ARMClient: Sendable {
         return nil
     }
 
-    /// A resumed PUT: polls what was recorded and returns the resource, or nil when the operation is unknown and the
+    /// A resumed PUT or PATCH: polls what was recorded and returns the resource, or nil when the operation is unknown and the
     /// resource absent (the PUT never arrived), so the caller sends it.
     func resumePut<T: Decodable>(_ token: OperationToken, path: String, apiVersion: String, context: OperationContext) async throws -> T? {
         do { try await poll(token, context: context) } catch let error as CodedError where error.notFound {

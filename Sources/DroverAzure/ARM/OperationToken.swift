@@ -17,7 +17,7 @@ struct OperationToken: Codable, Sendable, Equatable {
     var url: String
     /// The resource path the operation works on.
     var resource: String
-    /// `PUT` or `DELETE`.
+    /// `PUT`, `PATCH` or `DELETE`.
     var method: String
 
     var encoded: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }

@@ -136,7 +136,7 @@ public struct VirtualMachineHandler: ARMResourceHandler {
     public var type: String { "azure.virtual_machine" }
     /// Custom data "cannot be updated after the VM is created" (azure-api.md §6.1); the OS profile is fixed too.
     public var replaceTriggers: Set<String> {
-        ["name", "location", "resourceGroup", "image", "adminUsername", "customData", "computerName", "os", "sshPublicKey", "sshPublicKeyPath", "adminPassword"]
+        ["name", "location", "resourceGroup", "image", "adminUsername", "customData", "computerName", "os", "sshPublicKey", "sshPublicKeyPath", "adminPassword", "networkInterfaceId", "osDiskType"]
     }
     public var sensitiveInputs: Set<String> { ["customData", "adminPassword"] }
 
@@ -209,6 +209,22 @@ public struct VirtualMachineHandler: ARMResourceHandler {
         let arm = try await arm(context)
         let result = try await put(arm, inputs, body: body, as: Answer.self, context: context)
         return Outputs(id: result.id ?? path(arm, inputs), vmId: result.properties?.vmId ?? "")
+    }
+
+    /// The body of an in-place change (`VirtualMachineUpdate`): only the size; the OS profile (password, custom
+    /// data) cannot change after creation (azure-api.md §6.1), so it is never sent again.
+    struct Resize: Encodable {
+        struct Properties: Encodable { var hardwareProfile: Body.HardwareProfile }
+        var properties: Properties
+    }
+
+    static func resize(_ inputs: Inputs) -> Resize { Resize(properties: .init(hardwareProfile: .init(vmSize: inputs.size))) }
+
+    /// Resizes the VM with a PATCH (ARM restarts it); every other input is a replace trigger or the NIC.
+    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
+        let arm = try await arm(context)
+        let result = try await arm.patch(path(arm, new), apiVersion: Self.apiVersion, body: Self.resize(new), as: Answer.self, context: context)
+        return Outputs(id: result.id ?? prior.id, vmId: result.properties?.vmId ?? prior.vmId)
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
