@@ -15,6 +15,8 @@ import json
 import os
 import sys
 
+from body_report import report
+
 _files = {}
 
 
@@ -99,16 +101,13 @@ def main():
     root, spec, definition, *bodies = sys.argv[1:]
     spec_path = os.path.join(root, spec)
     schema = load(spec_path)["definitions"][definition]
-    failed = False
-    for body_path in bodies:
-        with open(body_path) as f:
-            body = json.load(f)
-        problems = []
-        check(body, schema, spec_path, "", problems)
-        for problem in problems:
-            failed = True
-            print(f"{body_path}: {problem}")
-    sys.exit(1 if failed else 0)
+
+    def problems(body):
+        found = []
+        check(body, schema, spec_path, "", found)
+        return found
+
+    report(bodies, problems)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import json
 import sys
 import xml.etree.ElementTree as ET
 
+from body_report import report
+
 NS = {"edm": "http://docs.oasis-open.org/odata/ns/edm"}
 EDM = {
     "Edm.String": str, "Edm.Guid": str, "Edm.DateTimeOffset": str, "Edm.Binary": str,
@@ -81,23 +83,20 @@ def main():
                 parameters = {p.get("Name"): p.get("Type") for p in params[1:]}
         if parameters is None:
             sys.exit(f"no action {action} bound to {binding} in {csdl}")
-    failed = False
-    for body_path in bodies:
-        with open(body_path) as f:
-            body = json.load(f)
-        problems = []
-        if target.startswith("action:"):
-            for key, item in body.items():
-                if key not in parameters:
-                    problems.append(f"{key}: not a parameter of {target}")
-                else:
-                    check(item, parameters[key], types, key, problems)
-        else:
-            check(body, target, types, "", problems)
-        for problem in problems:
-            failed = True
-            print(f"{body_path}: {problem}")
-    sys.exit(1 if failed else 0)
+
+    def problems(body):
+        found = []
+        if not target.startswith("action:"):
+            check(body, target, types, "", found)
+            return found
+        for key, item in body.items():
+            if key not in parameters:
+                found.append(f"{key}: not a parameter of {target}")
+            else:
+                check(item, parameters[key], types, key, found)
+        return found
+
+    report(bodies, problems)
 
 
 if __name__ == "__main__":
