@@ -15,7 +15,8 @@ import json
 import os
 import sys
 
-from body_report import report
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+from body_report import report  # noqa: E402
 
 _files = {}
 

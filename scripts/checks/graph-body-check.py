@@ -12,7 +12,8 @@ import json
 import sys
 import xml.etree.ElementTree as ET
 
-from body_report import report
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+from body_report import report  # noqa: E402
 
 NS = {"edm": "http://docs.oasis-open.org/odata/ns/edm"}
 EDM = {
