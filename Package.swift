@@ -18,6 +18,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // DroverHTTP: the one HTTP client (TLS, pooling, timeouts, DNS override with SNI) and its logging.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Test-only HTTPS server for DroverHTTP and DroverAzure tests: NIO (already under async-http-client) and a
+        // throwaway CA made with swift-certificates.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: Core
@@ -36,6 +45,27 @@ let package = Package(
             name: "DroverNodes",
             dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
         ),
+
+        // MARK: Providers
+
+        /// The one HTTPS transport (Azure, Graph, Rancher, Kubernetes): TLS, extra CA, host override, timeouts,
+        /// retries, REST errors as CodedError, redacted debug logging.
+        .target(
+            name: "DroverHTTP",
+            dependencies: [
+                "DroverEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        /// Azure: clouds, credential chain, ARM (long-running operations, pacing) and Graph clients, and the
+        /// handlers of every azure.* and graph.* resource type.
+        .target(name: "DroverAzure", dependencies: ["DroverEngine", "DroverHTTP"]),
 
         // MARK: Command line
 
@@ -59,9 +89,31 @@ let package = Package(
             path: "Sources/DroverBenchmarks"
         ),
 
+        /// A scripted HTTPS server on 127.0.0.1 with a throwaway CA, for the DroverHTTP and DroverAzure tests; never shipped.
+        .target(
+            name: "DroverHTTPTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Tests
 
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine", "DroverTestSupport"]),
+        .testTarget(
+            name: "DroverHTTPTests",
+            dependencies: ["DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "DroverAzureTests",
+            dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
