@@ -3,6 +3,7 @@
 //
 // Modules depend one way (see docs/architecture.md):
 //   drover ─► DroverCLI ─► DroverBlueprint ─► DroverNodes ─► DroverEngine
+//              DroverCLI ─► DroverAzure ─► DroverHTTP ─► DroverEngine (the composition root registers the providers)
 // DroverEngine knows no provider, no HTTP and no Azure or Rancher word.
 import PackageDescription
 
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,16 +7,18 @@ import Testing
 @Suite struct PreflightTests {
     private func errors(_ diagnostics: [Diagnostic]) -> [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 
-    @Test func flannelVXLANPortIsOpenedAsUDP() throws {
+    @Test func flannelVXLANPortIsOpenedAsUDPInsideTheNetwork() throws {
         let configuration = Blueprint(spec: .defaults(for: .current)).configuration()
         let nsg = try #require(configuration.resources[ResourceAddress(type: "azure.network_security_group", name: "k8s")])
-        let rules = try #require(nsg.inputs["inboundRules"].flatMap { value -> [Value]? in
+        let rules = try #require(nsg.inputs["rules"].flatMap { value -> [Value]? in
             if case .array(let items) = value { return items } else { return nil }
         })
-        let rendered = rules.map(\.rendered)
-        #expect(rendered.contains(#"{port = 4789, protocol = "Udp"}"#), "\(rendered)")
-        #expect(!rendered.contains(#"{port = 4789, protocol = "Tcp"}"#))
-        #expect(rendered.contains(#"{port = 22, protocol = "Tcp"}"#))
+        func rule(_ port: String) -> [Value] { rules.filter { $0["destinationPortRanges"] == .array([.string(port)]) } }
+        #expect(rule("4789").map { $0["protocol"] } == [.string("Udp")], "\(rules.map(\.rendered))")
+        #expect(rule("4789").map { $0["sourceAddressPrefix"] } == [.string("VirtualNetwork")])
+        #expect(rule("22").map { $0["protocol"] } == [.string("Tcp")])
+        let priorities = rules.compactMap { $0["priority"] }
+        #expect(Set(priorities).count == rules.count, "every rule has its own priority")
     }
 
     @Test func oneBadFirstAddressIsOneError() {

@@ -58,6 +58,64 @@ public struct NodeArtifacts: Sendable {
         )
     }
 
+    /// The Rancher install as the artifact requests carry it.
+    private var rancherRequest: NodeArtifactRequest.Rancher {
+        let letsEncrypt = spec.rancher.tls == .letsEncrypt
+        return NodeArtifactRequest.Rancher(
+            hostname: spec.rancher.fqdn, version: spec.rancher.version, certManagerVersion: spec.rancher.certManagerVersion,
+            tls: letsEncrypt ? "letsEncrypt" : "rancher", letsEncryptEmail: letsEncrypt ? spec.rancher.letsEncryptEmail : nil,
+            letsEncryptEnvironment: letsEncrypt ? spec.rancher.letsEncryptEnvironment.rawValue : nil,
+            replicas: spec.profile == .current ? spec.rancher.servers : 1)
+    }
+
+    private var rke2Servers: [NodeArtifactRequest.Server] {
+        spec.rancherNodes.map { NodeArtifactRequest.Server(name: $0.vmName, privateAddress: $0.privateAddress?.description ?? "") }
+    }
+
+    /// Custom data of Rancher server `node`: RKE2 configuration and charts (current) or Docker (rancher-2.3).
+    public func serverCloudConfig(_ node: PlannedNode) -> NodeArtifactRequest {
+        guard spec.profile == .current else { return dockerCloudConfig(node) }
+        return NodeArtifactRequest(
+            artifact: .rke2ServerCloudConfig, node: node.vmName, servers: rke2Servers, rke2Version: spec.rancher.kubernetesVersion,
+            rancher: rancherRequest)
+    }
+
+    /// The script that gives the RKE2 servers their token and Rancher its bootstrap password (profile current).
+    public func serverSecretsScript(_ secrets: ArtifactSecrets) -> NodeArtifactRequest {
+        NodeArtifactRequest(
+            artifact: .rke2SecretsScript, node: "rancher", servers: rke2Servers, rke2Version: spec.rancher.kubernetesVersion,
+            rancher: rancherRequest, rke2Token: secrets.rke2Token, bootstrapPassword: secrets.bootstrapPassword)
+    }
+
+    /// Custom data installing the seed's Docker on `node` (rancher-2.3).
+    public func dockerCloudConfig(_ node: PlannedNode) -> NodeArtifactRequest {
+        NodeArtifactRequest(artifact: .dockerCloudConfig, node: node.vmName, user: spec.admin.username, dockerVersion: RKE1ServerCluster.defaultDockerVersion)
+    }
+
+    /// A join artifact of workload `node` running `command` (Rancher's registration command for its OS), the node's
+    /// public address being `address`.
+    public func join(_ artifact: NodeArtifactRequest.Artifact, _ node: PlannedNode, command: String, address: String) -> NodeArtifactRequest {
+        NodeArtifactRequest(
+            artifact: artifact, node: node.vmName, user: node.os == .linux ? spec.admin.username : nil,
+            join: NodeArtifactRequest.Join(
+                command: command, roles: node.roles.map(\.rawValue), address: address, internalAddress: node.privateAddress?.description ?? ""))
+    }
+
+    /// The artifacts of workload `node` that travel in its custom data or a VM extension, each with where it goes and
+    /// its file name, for `joinMethod` of the spec.
+    public func joinArtifacts(_ node: PlannedNode) -> [(artifact: NodeArtifactRequest.Artifact?, file: String, delivery: NodeArtifact.Delivery)] {
+        let customData = spec.cluster.joinMethod == .customData
+        if node.os == .windows {
+            return [
+                (.windowsJoinScript, "join.ps1", customData ? .customData : .protectedSettings),
+                (customData ? nil : .windowsJoinCommand, "extension-command.txt", .protectedSettings),
+            ]
+        }
+        if customData { return [(.linuxJoinCloudConfig, "cloud-config.yaml", .customData)] }
+        return (spec.profile == .rancher23 ? [(.dockerCloudConfig, "cloud-config.yaml", .customData)] : [])
+            + [(.linuxJoinScript, "join.sh", .protectedSettings)]
+    }
+
     /// Every artifact, rendered with `secrets` (pass `ArtifactSecrets.placeholders` for a review).
     /// - Throws: `CodedError` when a registration command cannot be given a node's roles (a Windows node with a
     ///   role other than worker, which validation already refuses).
@@ -66,15 +124,16 @@ public struct NodeArtifacts: Sendable {
         func add(_ path: String, _ content: String, _ delivery: NodeArtifact.Delivery, sensitive: Bool) {
             out.append(NodeArtifact(path: path, content: content, delivery: delivery, sensitive: sensitive))
         }
+        func add(_ path: String, _ request: NodeArtifactRequest, _ delivery: NodeArtifact.Delivery) throws(CodedError) {
+            add(path, try request.render(), delivery, sensitive: request.artifact.holdsSecret)
+        }
 
+        for node in spec.rancherNodes {
+            try add("rancher/\(node.vmName)/cloud-config.yaml", serverCloudConfig(node), .customData)
+        }
         switch spec.profile {
         case .current:
-            let servers = spec.rancherNodes.map { RKE2ServerNode(name: $0.vmName, privateAddress: $0.privateAddress?.description ?? "") }
-            let bootstrap = RKE2ServerBootstrap(servers: servers, rke2Version: spec.rancher.kubernetesVersion, install: install)
-            for server in servers {
-                add("rancher/\(server.name)/cloud-config.yaml", bootstrap.customData(for: server).rendered(), .customData, sensitive: false)
-            }
-            add("rancher/servers-secrets.sh", bootstrap.secretsScript(token: secrets.rke2Token, bootstrapPassword: secrets.bootstrapPassword), .protectedSettings, sensitive: true)
+            try add("rancher/servers-secrets.sh", serverSecretsScript(secrets), .protectedSettings)
             add("rancher/manifests/drover-cert-manager.yaml", install.certManagerChart.rendered(), .onServer, sensitive: false)
             add("rancher/manifests/drover-rancher.yaml", install.rancherChart.rendered(), .onServer, sensitive: false)
             add("rancher/manifests/drover-rancher-values.yaml", install.valuesSecret(bootstrapPassword: secrets.bootstrapPassword), .onServer, sensitive: true)
@@ -85,37 +144,20 @@ public struct NodeArtifacts: Sendable {
             let cluster = RKE1ServerCluster(
                 nodes: nodes, user: spec.admin.username, sshKeyPath: spec.admin.sshPrivateKeyPath,
                 kubernetesVersion: spec.rancher.kubernetesVersion, install: install)
-            for node in spec.rancherNodes {
-                add("rancher/\(node.vmName)/cloud-config.yaml", cluster.customData.rendered(), .customData, sensitive: false)
-            }
             add("rancher/cluster.yml", cluster.clusterFile, .local, sensitive: false)
             add("rancher/helm-commands.sh", "#!/bin/sh\nset -eu\n" + cluster.helmCommands.map { $0.map(POSIXShell.quote).joined(separator: " ") }.joined(separator: "\n") + "\n", .local, sensitive: false)
         }
 
         let commands = registrationCommands(secrets)
-        let linux = try RegistrationCommand.parse(commands.linux)
-        let windows = try RegistrationCommand.parse(commands.windows)
-        let customData = spec.cluster.joinMethod == .customData
         for node in spec.clusterNodes {
-            let target = JoinTarget(
-                nodeName: node.vmName, roles: Set(node.roles.compactMap { AgentRole(rawValue: $0.rawValue) }),
-                address: "known-after-apply", internalAddress: node.privateAddress?.description ?? "")
-            let folder = "cluster/\(node.vmName)"
-            if node.os == .windows {
-                let script = try WindowsJoinScript(command: windows, node: target)
-                add("\(folder)/join.ps1", script.text, customData ? .customData : .protectedSettings, sensitive: true)
-                add("\(folder)/extension-command.txt",
-                    customData ? WindowsJoinScript.customDataExtensionCommand : script.extensionCommand, .protectedSettings, sensitive: !customData)
-            } else {
-                let join = try LinuxJoin(command: linux, node: target, user: spec.admin.username)
-                if customData {
-                    add("\(folder)/cloud-config.yaml", join.customData.rendered(), .customData, sensitive: true)
-                } else {
-                    if spec.profile == .rancher23 {
-                        add("\(folder)/cloud-config.yaml", RKE1ServerCluster.dockerCloudConfig(dockerVersion: "18.09", user: spec.admin.username).rendered(), .customData, sensitive: false)
-                    }
-                    add("\(folder)/join.sh", join.extensionScript, .protectedSettings, sensitive: true)
+            for (artifact, file, delivery) in joinArtifacts(node) {
+                let path = "cluster/\(node.vmName)/\(file)"
+                guard let artifact else {
+                    add(path, WindowsJoinScript.customDataExtensionCommand, delivery, sensitive: false)
+                    continue
                 }
+                let command = node.os == .windows ? commands.windows : commands.linux
+                try add(path, artifact == .dockerCloudConfig ? dockerCloudConfig(node) : join(artifact, node, command: command, address: "known-after-apply"), delivery)
             }
         }
         return out

@@ -25,14 +25,32 @@ public struct Blueprint: Sendable {
         var resources: [DesiredResource] = []
         let sku = Value.string(spec.azure.sku.rawValue)
 
+        // Declares the artifact `request` renders as `local.node_artifact` (or `local.node_secret_artifact` when it holds a
+        // secret) named `name`, with `late` fields (a dotted path into the request) set to references only apply resolves;
+        // returns the reference to its text.
+        func artifact(_ name: String, _ request: NodeArtifactRequest, late: [String: Value] = [:]) -> Value {
+            guard case .object(var inputs) = try? Value.encode(request) else { preconditionFailure("a request encodes as an object") }
+            for (path, value) in late {
+                let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else {
+                    inputs[path] = value
+                    continue
+                }
+                guard case .object(var inner)? = inputs[parts[0]] else { preconditionFailure("\(parts[0]) is not part of the request") }
+                inner[parts[1]] = value
+                inputs[parts[0]] = .object(inner)
+            }
+            let type = NodeArtifactHandler.type(for: request.artifact)
+            resources.append(DesiredResource(ResourceAddress(type: type, name: name), inputs: inputs))
+            return ref(type, name, "text")
+        }
+
         // Stage 1: infrastructure, per resource group (the seed's resourcegroup-, network- and node-modules).
-        // Each rule is a destination port and its protocol, in Azure's securityRules spelling (`Tcp`, `Udp`;
-        // azure-api.md §5.1); VXLAN is UDP (peers.md P2: open UDP 4789 between all nodes).
-        func infrastructure(key: String, group: String, location: String, network: NetworkSettings, tcp: [Int], udp: [Int] = []) {
+        func infrastructure(key: String, group: String, location: String, network: NetworkSettings, rules: [SecurityRule]) {
             resources.append(DesiredResource(ResourceAddress(type: "azure.resource_group", name: key), inputs: ["name": .string(group), "location": .string(location)]))
             resources.append(DesiredResource(ResourceAddress(type: "azure.network_security_group", name: key), inputs: [
                 "name": .string("\(group)-nsg"), "resourceGroup": ref("azure.resource_group", key, "name"), "location": .string(location),
-                "inboundRules": .array(tcp.map { ["port": .number(Double($0)), "protocol": "Tcp"] } + udp.map { ["port": .number(Double($0)), "protocol": "Udp"] }),
+                "rules": .array(rules.enumerated().map { $1.value(priority: 100 + 10 * $0) }),
             ]))
             resources.append(DesiredResource(ResourceAddress(type: "azure.virtual_network", name: key), inputs: [
                 "name": .string("\(group)-vnet"), "resourceGroup": ref("azure.resource_group", key, "name"), "location": .string(location),
@@ -71,10 +89,10 @@ public struct Blueprint: Sendable {
         }
 
         let rancherKey = "rancher", clusterKey = "k8s"
-        let rancherPorts = spec.profile == .current ? [22, 80, 443, 6443, 9345] : [22, 80, 443, 6443, 2379, 2380, 10250]
-        infrastructure(key: rancherKey, group: spec.rancher.resourceGroup, location: spec.rancher.location, network: spec.rancher.network, tcp: rancherPorts)
+        infrastructure(key: rancherKey, group: spec.rancher.resourceGroup, location: spec.rancher.location, network: spec.rancher.network,
+            rules: SecurityRule.rancher(profile: spec.profile))
         infrastructure(key: clusterKey, group: spec.cluster.resourceGroup, location: spec.cluster.location, network: spec.cluster.network,
-            tcp: [22, 80, 443, 6443, 9345, 10250], udp: [spec.cluster.cni.vxlanPort])
+            rules: SecurityRule.workload(profile: spec.profile, windows: spec.clusterNodes.contains { $0.os == .windows }, vxlanPort: spec.cluster.cni.vxlanPort))
         resources.append(DesiredResource(ResourceAddress(type: "azure.public_ip", name: "rancher/lb"), inputs: [
             "name": .string("\(spec.rancher.dnsLabel)-lb-pip"), "resourceGroup": ref("azure.resource_group", rancherKey, "name"),
             "location": .string(spec.rancher.location), "sku": sku, "allocation": "Static", "dnsLabel": .string(spec.rancher.dnsLabel),
@@ -86,26 +104,25 @@ public struct Blueprint: Sendable {
             "tcpRules": spec.profile == .current ? [80, 443, 6443] : [80, 443],
         ]))
 
-        // Stages 2–3: Rancher's Kubernetes and charts. Custom data (rendered by DroverNodes from these inputs) holds
-        // no secret; on current the RKE2 token and Rancher's bootstrap password follow in an extension's protected
-        // settings, which also starts the server.
+        // Stages 2–3: Rancher's Kubernetes and charts. Custom data (rendered by DroverNodes through a local artifact,
+        // docs/nodes.md) holds no secret; on current the RKE2 token and Rancher's bootstrap password follow in an
+        // extension's protected settings, which also starts the server.
+        let artifacts = NodeArtifacts(spec: spec)
         resources.append(secret("rancher-bootstrap"))
-        if spec.profile == .current { resources.append(secret("rke2-token", length: 48, symbols: false)) }
+        var secretsScript: Value?
+        if spec.profile == .current {
+            resources.append(secret("rke2-token", length: 48, symbols: false))
+            secretsScript = artifact("\(rancherKey)/rke2-secrets", artifacts.serverSecretsScript(.placeholders), late: [
+                "rke2Token": ref("drover.secret", "rke2-token", "value"), "bootstrapPassword": ref("drover.secret", "rancher-bootstrap", "value"),
+            ])
+        }
         for server in spec.rancherNodes {
-            let data: Value = [
-                "profile": .string(spec.profile.rawValue), "role": .array(server.roles.map { .string($0.rawValue) }),
-                "fqdn": .string(spec.rancher.fqdn), "rancherVersion": .string(spec.rancher.version),
-                "kubernetesVersion": .string(spec.rancher.kubernetesVersion), "certManagerVersion": .string(spec.rancher.certManagerVersion),
-            ]
-            node(rancherKey, spec.rancher.resourceGroup, spec.rancher.location, server, customData: data, loadBalancer: true)
-            if spec.profile == .current {
-                let name = "\(rancherKey)/\(server.vmName)"
+            let name = "\(rancherKey)/\(server.vmName)"
+            let customData = artifact("\(name)/cloud-config", artifacts.serverCloudConfig(server))
+            node(rancherKey, spec.rancher.resourceGroup, spec.rancher.location, server, customData: customData, loadBalancer: true)
+            if let secretsScript {
                 resources.append(DesiredResource(ResourceAddress(type: "azure.vm_extension", name: "\(name)/rke2-secrets"), inputs: [
-                    "name": "drover-rke2-secrets", "virtualMachineId": ref("azure.virtual_machine", name), "os": "linux",
-                    "protectedSettings": [
-                        "clusterToken": ref("drover.secret", "rke2-token", "value"),
-                        "bootstrapPassword": ref("drover.secret", "rancher-bootstrap", "value"),
-                    ],
+                    "name": "drover-rke2-secrets", "virtualMachineId": ref("azure.virtual_machine", name), "os": "linux", "script": secretsScript,
                 ]))
             }
         }
@@ -165,27 +182,30 @@ public struct Blueprint: Sendable {
         // token exists; with `customData` (the seed's way) the command is in custom data, so VMs wait for the token
         // and Windows still needs an extension to run what Azure dropped at C:\AzureData\CustomData.bin.
         var joins: Set<ResourceAddress> = []
-        let viaCustomData = spec.cluster.joinMethod == .customData
         for planned in spec.clusterNodes {
             let name = "\(clusterKey)/\(planned.vmName)"
-            let join: Value = [
-                "roles": .array(planned.roles.map { .string($0.rawValue) }),
-                "address": ref("azure.public_ip", name, "ipAddress"), "internalAddress": .string(planned.privateAddress?.description ?? ""),
-                "command": ref("rancher.registration_token", spec.cluster.name, planned.os == .windows ? "windowsCommand" : "linuxCommand"),
-            ]
-            var customData: Value?
-            if viaCustomData { customData = ["profile": .string(spec.profile.rawValue), "join": join] }
-            else if spec.profile == .rancher23, planned.os == .linux { customData = ["profile": .string(spec.profile.rawValue), "docker": "18.09"] }
+            let command = ref("rancher.registration_token", spec.cluster.name, planned.os == .windows ? "windowsCommand" : "linuxCommand")
+            var customData: Value?, script: Value?
+            // The Windows join script joining by extension travels inside the extension's command, not on its own.
+            for (kind, _, delivery) in artifacts.joinArtifacts(planned) where !(kind == .windowsJoinScript && delivery != .customData) {
+                var text = Value.string(WindowsJoinScript.customDataExtensionCommand)
+                if let kind {
+                    let request = kind == .dockerCloudConfig
+                        ? artifacts.dockerCloudConfig(planned) : artifacts.join(kind, planned, command: "", address: "")
+                    let late: [String: Value] = kind == .dockerCloudConfig ? [:] : ["join.command": command, "join.address": ref("azure.public_ip", name, "ipAddress")]
+                    text = artifact("\(name)/\(kind.rawValue)", request, late: late)
+                }
+                if delivery == .customData { customData = text } else { script = text }
+            }
             node(clusterKey, spec.cluster.resourceGroup, spec.cluster.location, planned, customData: customData, loadBalancer: false)
-            if viaCustomData, planned.os == .linux {
+            guard let script else {
                 joins.insert(ResourceAddress(type: "azure.virtual_machine", name: name))
                 continue
             }
             let extensionAddress = ResourceAddress(type: "azure.vm_extension", name: "\(name)/join")
             joins.insert(extensionAddress)
             resources.append(DesiredResource(extensionAddress, inputs: [
-                "name": "drover-join", "virtualMachineId": ref("azure.virtual_machine", name), "os": .string(planned.os.rawValue),
-                "protectedSettings": viaCustomData ? ["runCustomData": true] : join,
+                "name": "drover-join", "virtualMachineId": ref("azure.virtual_machine", name), "os": .string(planned.os.rawValue), "script": script,
             ]))
         }
 

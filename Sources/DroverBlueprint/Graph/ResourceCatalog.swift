@@ -1,9 +1,10 @@
 import DroverEngine
 
-/// The resource types a blueprint produces, with which inputs force replacement and which are secret.
+/// The planning facts of the resource types the blueprint uses whose provider is not linked in yet (the rancher.*
+/// types, and the RKE1 handler a build may leave out): which inputs force replacement and which are secret.
 ///
-/// Providers (DroverAzure, DroverRancher, DroverKube) register the real handlers for these types; until one
-/// is linked in, `declaredOnly` entries let `plan` work and make `apply` fail with a clear message.
+/// A registered handler is the source of truth for its type; `declareMissing` fills in only the types nothing
+/// registered, so `plan` works and `apply` fails with a clear message.
 public enum ResourceCatalog {
     /// One resource type's planning facts.
     public struct Entry: Sendable {
@@ -19,20 +20,8 @@ public enum ResourceCatalog {
         public var provider: String
     }
 
-    /// Every type the blueprint uses.
+    /// The types whose handler may be missing from a build.
     public static let entries: [Entry] = [
-        Entry(type: "azure.resource_group", replaceTriggers: ["name", "location"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.network_security_group", replaceTriggers: ["name", "location"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.virtual_network", replaceTriggers: ["name", "location"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.public_ip", replaceTriggers: ["name", "location", "sku"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.load_balancer", replaceTriggers: ["name", "location", "sku"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.network_interface", replaceTriggers: ["name", "location"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.virtual_machine", replaceTriggers: ["name", "location", "image", "adminUsername", "customData", "computerName"], sensitiveInputs: ["customData", "adminPassword"], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.vm_extension", replaceTriggers: ["name"], sensitiveInputs: ["protectedSettings"], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "azure.role_assignment", replaceTriggers: ["scope", "principalId", "role"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "graph.application", replaceTriggers: [], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "graph.service_principal", replaceTriggers: ["appId"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverAzure"),
-        Entry(type: "graph.client_secret", replaceTriggers: ["applicationId"], sensitiveInputs: [], sensitiveOutputs: ["secret"], provider: "DroverAzure"),
         Entry(type: "local.rke1_rancher", replaceTriggers: ["hostname"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverNodes"),
         Entry(type: "rancher.bootstrap", replaceTriggers: ["url"], sensitiveInputs: ["bootstrapPassword", "adminPassword"], sensitiveOutputs: ["token"], provider: "DroverRancher"),
         Entry(type: "rancher.cluster", replaceTriggers: ["name", "cni"], sensitiveInputs: ["cloudCredential"], sensitiveOutputs: [], provider: "DroverRancher"),

@@ -11,7 +11,9 @@ struct RefreshCommand: AsyncParsableCommand {
     func run() async throws {
         let sink = options.eventSink
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: Engine.defaultParallelism, sink: sink)
-        let (_, drift) = try await LockedRun.run(workspace.store, operation: "refresh", note: Console.note) { _ in try await workspace.engine().refresh() }
+        let (_, drift) = try await LockedRun.run(workspace.store, operation: "refresh", note: Console.note) { _ in
+            try await workspace.withEngine(spec: nil) { try await $0.refresh() }
+        }
         if options.json { return Console.json("refreshed", JSONLines.Refreshed(drifted: drift.count)) }
         Console.out(drift.isEmpty ? "No drift: every resource matches the state." : "\(drift.count) resource\(drift.count == 1 ? "" : "s") drifted; `drover plan` shows what apply would do.")
     }

@@ -1,3 +1,4 @@
+import DroverAzure
 import DroverBlueprint
 import DroverEngine
 import DroverNodes
@@ -14,25 +15,60 @@ public enum CompositionRoot {
         public var workingDirectory: URL
         /// The process environment (credentials, `ARM_METADATA_HOSTNAME`, `DROVER_CA_FILE`, ...).
         public var variables: [String: String]
+        /// The spec's subscription and tenant, when it names them (else the environment's or the Azure CLI's).
+        public var subscriptionId: String?
+        /// The spec's tenant, passed to the Azure CLI credential.
+        public var tenantId: String?
 
         /// Creates an environment.
-        public init(workingDirectory: URL, variables: [String: String] = ProcessInfo.processInfo.environment) {
+        public init(
+            workingDirectory: URL, variables: [String: String] = ProcessInfo.processInfo.environment, subscriptionId: String? = nil,
+            tenantId: String? = nil
+        ) {
             self.workingDirectory = workingDirectory
             self.variables = variables
+            self.subscriptionId = subscriptionId
+            self.tenantId = tenantId
         }
 
-        /// The environment of a run whose state file is at `statePath`.
-        public static func forState(at statePath: String) -> Environment {
-            Environment(workingDirectory: URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover"))
+        /// The environment of a run whose state file is at `statePath`, for `spec` when one is loaded.
+        public static func forState(at statePath: String, spec: ClusterSpec? = nil) -> Environment {
+            Environment(
+                workingDirectory: URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover"),
+                subscriptionId: spec.map(\.azure.subscriptionId), tenantId: spec.map(\.azure.tenantId))
+        }
+
+        /// The Azure provider's configuration: nothing is contacted until a handler first needs Azure, so `plan`
+        /// needs neither network nor credentials.
+        var azure: AzureEnvironment {
+            func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+            return AzureEnvironment(variables: variables, subscriptionId: given(subscriptionId), tenantId: given(tenantId))
         }
     }
 
-    /// Every handler this build has; types whose provider is not linked in are declared for planning only.
-    public static func registry(_ environment: Environment) -> ProviderRegistry {
+    /// The handlers of a run and what must be closed once it is over.
+    public struct Providers: Sendable {
+        /// Every handler this build has; types whose provider is not linked in are declared for planning only.
+        public var registry: ProviderRegistry
+        /// The Azure session behind the azure.* and graph.* handlers (its connections are closed by ``shutdown()``).
+        public var azure: AzureSession
+
+        /// Closes every connection the providers opened.
+        public func shutdown() async throws { try await azure.shutdown() }
+    }
+
+    /// Builds every handler of this build from `environment`.
+    public static func providers(_ environment: Environment) -> Providers {
         var registry = ProviderRegistry()
         registry.register(GeneratedSecretHandler())
+        registry.register(NodeArtifactHandler(holdsSecrets: false))
+        registry.register(NodeArtifactHandler(holdsSecrets: true))
         registry.register(RKE1RancherHandler(workingDirectory: environment.workingDirectory.appendingPathComponent("rancher-2.3")))
+        let azure = AzureProvider.register(into: &registry, environment: environment.azure)
         ResourceCatalog.declareMissing(in: &registry)
-        return registry
+        return Providers(registry: registry, azure: azure)
     }
+
+    /// Every handler this build has (for planning and tests that do not talk to a provider).
+    public static func registry(_ environment: Environment) -> ProviderRegistry { providers(environment).registry }
 }

@@ -24,30 +24,38 @@ struct OperationRunner {
         let (spec, warnings) = try workspace.loadSpec()
         Console.diagnostics(warnings)
         let configuration = Blueprint(spec: spec).configuration()
-        let engine = workspace.engine()
         return try await LockedRun.run(workspace.store, operation: planOnly ? "plan" : mode.rawValue, note: Console.note) { run in
-            let plan = try await engine.plan(configuration, mode: mode, targets: Set(addresses))
-            if options.json {
-                for change in plan.changes where change.action != .noop { Console.json("change", JSONLines.Change(change)) }
-            } else {
-                Console.out(PlanRenderer().render(plan))
+            try await workspace.withEngine(spec: spec) { engine in
+                try await execute(engine, configuration, mode: mode, targets: addresses, planOnly: planOnly, autoApprove: autoApprove, run: run)
             }
-            guard plan.hasChanges else { return .noChanges }
-            if planOnly { return .changes }
-            if !autoApprove { try confirm(mode) }
-            let stop = StopSignal()
-            run.stopGracefully {
-                Console.note("Interrupt received: finishing the operations in flight and saving state; nothing new starts."
-                    + "\nPress Ctrl-C again to quit at once (the journal keeps the state safe either way).")
-                stop.raise()
-            }
-            let result = try await engine.apply(plan, stop: stop)
-            if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
-            guard result.succeeded else {
-                throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count, notStarted: result.notStarted.count)
-            }
-            return .changes
         }
+    }
+
+    private func execute(
+        _ engine: Engine, _ configuration: Configuration, mode: PlanMode, targets addresses: [ResourceAddress], planOnly: Bool, autoApprove: Bool,
+        run: LockedRun
+    ) async throws -> Outcome {
+        let plan = try await engine.plan(configuration, mode: mode, targets: Set(addresses))
+        if options.json {
+            for change in plan.changes where change.action != .noop { Console.json("change", JSONLines.Change(change)) }
+        } else {
+            Console.out(PlanRenderer().render(plan))
+        }
+        guard plan.hasChanges else { return .noChanges }
+        if planOnly { return .changes }
+        if !autoApprove { try confirm(mode) }
+        let stop = StopSignal()
+        run.stopGracefully {
+            Console.note("Interrupt received: finishing the operations in flight and saving state; nothing new starts."
+                + "\nPress Ctrl-C again to quit at once (the journal keeps the state safe either way).")
+            stop.raise()
+        }
+        let result = try await engine.apply(plan, stop: stop)
+        if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
+        guard result.succeeded else {
+            throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count, notStarted: result.notStarted.count)
+        }
+        return .changes
     }
 
     private func confirm(_ mode: PlanMode) throws {

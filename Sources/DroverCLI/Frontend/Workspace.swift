@@ -22,8 +22,14 @@ struct Workspace {
 
     var store: FileStateStore { FileStateStore(path: statePath) }
 
-    func engine() -> Engine {
-        Engine(
-            registry: CompositionRoot.registry(.forState(at: statePath)), store: store, parallelism: parallelism, sink: sink)
+    /// Runs `body` with an engine whose providers are built for `spec` (nil when no spec is loaded), then closes
+    /// the connections the providers opened, whether `body` succeeded or not.
+    func withEngine<T>(spec: ClusterSpec?, _ body: (Engine) async throws -> T) async throws -> T {
+        let providers = CompositionRoot.providers(.forState(at: statePath, spec: spec))
+        let engine = Engine(registry: providers.registry, store: store, parallelism: parallelism, sink: sink)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(engine)) } catch { result = .failure(error) }
+        try await providers.shutdown()
+        return try result.get()
     }
 }

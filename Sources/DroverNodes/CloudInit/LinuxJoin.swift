@@ -13,7 +13,7 @@ public struct LinuxJoin: Sendable {
     public let user: String
 
     /// The join of `node` with Rancher's `nodeCommand`.
-    public init(command: RegistrationCommand, node: JoinTarget, user: String, dockerVersion: String = "18.09") throws(CodedError) {
+    public init(command: RegistrationCommand, node: JoinTarget, user: String, dockerVersion: String = RKE1ServerCluster.defaultDockerVersion) throws(CodedError) {
         guard command.template == .rke1Linux || command.template == .rke2Linux else {
             throw CodedError(code: "WrongTemplate", message: "a Windows registration command cannot join Linux node \(node.nodeName)")
         }

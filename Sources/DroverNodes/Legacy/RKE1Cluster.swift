@@ -33,7 +33,7 @@ public struct RKE1ServerCluster: Sendable {
 
     /// Creates the cluster.
     public init(
-        nodes: [RKE1Node], user: String, sshKeyPath: String, kubernetesVersion: String, dockerVersion: String = "18.09",
+        nodes: [RKE1Node], user: String, sshKeyPath: String, kubernetesVersion: String, dockerVersion: String = defaultDockerVersion,
         install: RancherInstall
     ) {
         self.nodes = nodes
@@ -43,6 +43,9 @@ public struct RKE1ServerCluster: Sendable {
         self.dockerVersion = dockerVersion
         self.install = install
     }
+
+    /// The Docker version the seed installed on every RKE1 node.
+    public static let defaultDockerVersion = "18.09"
 
     /// The seed's `cloud-init.template`: Docker from Rancher's install-docker script, the admin user in the docker
     /// group. The seed's `repo_update`/`repo_upgrade` (Amazon Linux keys Ubuntu ignores) are written as the
