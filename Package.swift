@@ -122,7 +122,7 @@ let package = Package(
             exclude: ["Schemas"]),
         .testTarget(
             name: "DroverCLITests",
-            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverTestSupport"],
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverTestSupport"],
             resources: [.copy("Snapshots")]
         ),
     ]

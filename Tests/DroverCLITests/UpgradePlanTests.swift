@@ -8,31 +8,8 @@ import Testing
 /// Plans of spec changes against a built cluster, with the replace triggers and sensitivity of the handlers
 /// `drover` really registers, behind the recording fake.
 @Suite struct UpgradePlanTests {
-    /// Every type of `drover`'s registry, answered by the recording fake but keeping the real handler's facts; the
-    /// local artifact handlers are the real ones (they only render), behind a registration token Rancher would give.
-    static func engine(_ spec: ClusterSpec = .defaults(for: .current)) -> Engine {
-        let real = CompositionRoot.registry(.forState(at: FileManager.default.temporaryDirectory.appendingPathComponent("unused").path))
-        let cloud = RecordingCloud(extraOutputs: [
-            "value", "name", "subnetId", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret", "ipAddress",
-            "fqdn", "principalId", "kubeconfigPath", "caChecksum",
-        ])
-        var registry = ProviderRegistry()
-        for type in real.types {
-            let facts = real.handler(for: type)!
-            registry.register(
-                RecordingHandler(
-                    cloud: cloud, type: type, kind: facts.kind, replaceTriggers: facts.replaceTriggers,
-                    createBeforeDestroy: facts.createBeforeDestroy, sensitiveInputs: facts.sensitiveInputs,
-                    sensitiveOutputs: facts.sensitiveOutputs))
-        }
-        registry.register(NodeArtifactHandler(holdsSecrets: false))
-        registry.register(NodeArtifactHandler(holdsSecrets: true))
-        registry.register(FakeRegistrationToken(spec: spec, token: "fake-registration-token-0123456789"))
-        return Engine(registry: registry, store: InMemoryStateStore(), clock: ManualClock())
-    }
-
     @Test func kubernetesUpgradeUpdatesTheClusterInPlaceAndReplacesNothing() async throws {
-        let engine = Self.engine()
+        let engine = fakeCloudEngine()
         var spec = ClusterSpec.defaults(for: .current)
         let built = try await engine.apply(try await engine.plan(Blueprint(spec: spec).configuration()))
         #expect(built.succeeded)

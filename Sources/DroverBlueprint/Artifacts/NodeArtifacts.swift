@@ -116,10 +116,14 @@ public struct NodeArtifacts: Sendable {
             + [(.linuxJoinScript, "join.sh", .protectedSettings)]
     }
 
-    /// Every artifact, rendered with `secrets` (pass `ArtifactSecrets.placeholders` for a review).
+    /// What the artifacts show for a public address apply has not yet given.
+    public static let addressPlaceholder = "known-after-apply"
+
+    /// Every artifact, rendered with `secrets` (pass `ArtifactSecrets.placeholders` for a review) and the workload
+    /// nodes' public addresses by VM name where known.
     /// - Throws: `CodedError` when a registration command cannot be given a node's roles (a Windows node with a
     ///   role other than worker, which validation already refuses).
-    public func render(_ secrets: ArtifactSecrets) throws(CodedError) -> [NodeArtifact] {
+    public func render(_ secrets: ArtifactSecrets, publicAddresses: [String: String] = [:]) throws(CodedError) -> [NodeArtifact] {
         var out: [NodeArtifact] = []
         func add(_ path: String, _ content: String, _ delivery: NodeArtifact.Delivery, sensitive: Bool) {
             out.append(NodeArtifact(path: path, content: content, delivery: delivery, sensitive: sensitive))
@@ -139,7 +143,7 @@ public struct NodeArtifacts: Sendable {
             add("rancher/manifests/drover-rancher-values.yaml", install.valuesSecret(bootstrapPassword: secrets.bootstrapPassword), .onServer, sensitive: true)
         case .rancher23:
             let nodes = spec.rancherNodes.map { node in
-                RKE1Node(address: "known-after-apply", internalAddress: node.privateAddress?.description ?? "", role: AgentRole(rawValue: node.roles[0].rawValue)!)
+                RKE1Node(address: Self.addressPlaceholder, internalAddress: node.privateAddress?.description ?? "", role: AgentRole(rawValue: node.roles[0].rawValue)!)
             }
             let cluster = RKE1ServerCluster(
                 nodes: nodes, user: spec.admin.username, sshKeyPath: spec.admin.sshPrivateKeyPath,
@@ -157,7 +161,7 @@ public struct NodeArtifacts: Sendable {
                     continue
                 }
                 let command = node.os == .windows ? commands.windows : commands.linux
-                try add(path, artifact == .dockerCloudConfig ? dockerCloudConfig(node) : join(artifact, node, command: command, address: "known-after-apply"), delivery)
+                try add(path, artifact == .dockerCloudConfig ? dockerCloudConfig(node) : join(artifact, node, command: command, address: publicAddresses[node.vmName] ?? Self.addressPlaceholder), delivery)
             }
         }
         return out

@@ -20,9 +20,9 @@ struct RenderCommand: AsyncParsableCommand {
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: 1, sink: { _ in })
         let (spec, warnings) = try workspace.loadSpec()
         Console.diagnostics(warnings)
-        let secrets = showSensitive ? try await stateSecrets(spec, workspace.store) : .placeholders
+        let (secrets, addresses) = showSensitive ? try await stateValues(spec, workspace.store) : (.placeholders, [:])
         // Everything is rendered before the first file is written, so an error leaves nothing half-written.
-        let artifacts = try NodeArtifacts(spec: spec).render(secrets)
+        let artifacts = try NodeArtifacts(spec: spec).render(secrets, publicAddresses: addresses)
         for artifact in artifacts {
             // Paths stay as the user wrote them, so errors name them that way.
             let file = (out as NSString).appendingPathComponent(artifact.path)
@@ -40,8 +40,9 @@ struct RenderCommand: AsyncParsableCommand {
             : " Secrets are shown as SENSITIVE.<name>; --show-sensitive writes the real values."))
     }
 
-    /// Secrets recorded by an earlier apply; what the state does not hold yet stays a placeholder.
-    private func stateSecrets(_ spec: ClusterSpec, _ store: FileStateStore) async throws -> ArtifactSecrets {
+    /// Secrets and workload public addresses recorded by an earlier apply, so the files are what apply sent; what the
+    /// state does not hold yet stays a placeholder.
+    private func stateValues(_ spec: ClusterSpec, _ store: FileStateStore) async throws -> (ArtifactSecrets, [String: String]) {
         let state = try await store.load()
         func output(_ address: ResourceAddress, _ path: String) -> String? { state.resources[address]?.outputs[path]?.stringValue }
         var secrets = ArtifactSecrets.placeholders
@@ -49,7 +50,11 @@ struct RenderCommand: AsyncParsableCommand {
         if let v = output(ResourceAddress(type: "drover.secret", name: "rancher-bootstrap"), "value") { secrets.bootstrapPassword = v }
         if let v = output(ResourceAddress(type: "rancher.registration_token", name: spec.cluster.name), "token") { secrets.registrationToken = v }
         if let v = output(ResourceAddress(type: "rancher.bootstrap", name: "rancher"), "caChecksum") { secrets.caChecksum = v }
+        var addresses: [String: String] = [:]
+        for node in spec.clusterNodes {
+            addresses[node.vmName] = output(ResourceAddress(type: "azure.public_ip", name: "k8s/\(node.vmName)"), "ipAddress")
+        }
         Console.note("Warning: --show-sensitive writes secrets into \(out)/; files holding them are mode 0600.")
-        return secrets
+        return (secrets, addresses)
     }
 }
