@@ -30,10 +30,11 @@ import Testing
         #expect(refused.stderr.contains("--auto-approve"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("drover.state.json").path))
 
-        // Only generated secrets have a provider in this build; cloud resources fail, dependents are skipped.
+        // Generated secrets and local artifacts are made; Azure cannot be reached (DroverBinary's missing CA bundle),
+        // so cloud resources fail and dependents are skipped.
         let applied = try await drover("apply", "--auto-approve")
         #expect(applied.status == 1)
-        #expect(applied.stderr.contains("ProviderUnavailable"))
+        #expect(applied.stderr.contains("InvalidCAFile"))
         #expect(applied.stderr.contains("run the same command again"))
         let statePath = dir.appendingPathComponent("drover.state.json").path
         let mode = try FileManager.default.attributesOfItem(atPath: statePath)[.posixPermissions] as? Int

@@ -49,7 +49,9 @@ public actor AzureSession {
         // Off Azure nothing answers at IMDS: a short connect timeout and no retry keep the chain quick.
         let imds = try HTTPTransport(configuration: TransportConfiguration(
             connectTimeout: 1, requestTimeout: 5, retry: RetryPolicy(maxAttempts: 1), logger: environment.logger))
-        transports = [transport, imds]
+        // Appended, not assigned: two handlers starting at once may each build (actor reentrancy at the awaits below),
+        // and every client must be shut down.
+        transports += [transport, imds]
         let cloud: AzureCloud
         if let host = environment.effectiveMetadataHost {
             cloud = try await AzureCloud.discover(metadataHost: host, transport: transport, sleep: sleep)
