@@ -37,7 +37,7 @@ var configuration = Configuration()
 let build = await seconds { configuration = Blueprint(spec: spec).configuration() }
 var registry = ProviderRegistry()
 // Answers every call at once, with outputs under every name the blueprint refers to.
-let zeroLatency = RecordingCloud(extraOutputs: ["name", "subnetId", "ipAddress", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret", "value"])
+let zeroLatency = RecordingCloud(extraOutputs: ["name", "subnetId", "ipAddress", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret", "value", "text"])
 for type in Set(configuration.resources.keys.map(\.type)) { registry.register(RecordingHandler(cloud: zeroLatency, type: type)) }
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-bench-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -102,7 +102,8 @@ public struct NodeArtifacts: Sendable {
     }
 
     /// The artifacts of workload `node` that travel in its custom data or a VM extension, each with where it goes and
-    /// its file name, for `joinMethod` of the spec.
+    /// its file name, for `joinMethod` of the spec; a nil artifact is the fixed
+    /// `WindowsJoinScript.customDataExtensionCommand`, which runs the script custom data dropped.
     public func joinArtifacts(_ node: PlannedNode) -> [(artifact: NodeArtifactRequest.Artifact?, file: String, delivery: NodeArtifact.Delivery)] {
         let customData = spec.cluster.joinMethod == .customData
         if node.os == .windows {
