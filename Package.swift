@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverHTTP", "DroverAzure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
