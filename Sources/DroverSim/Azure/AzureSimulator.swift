@@ -25,15 +25,25 @@ public final class AzureSimulator: Sendable {
         let authority = try CertificateAuthority.loadOrCreate(in: configuration.directory)
         let leaf = try authority.issueServerCertificate(hostnames: configuration.hostnames)
         let cloud = self.cloud
+        // A restarted simulator takes its previous ports again when it can, so operation URLs a client holds as
+        // resume tokens still reach it.
+        let portsFile = configuration.directory.appendingPathComponent("ports.json")
+        let previous = (try? Data(contentsOf: portsFile)).flatMap { try? JSONDecoder().decode([String: Int].self, from: $0) } ?? [:]
         func listener(_ name: String, _ port: Int) async throws -> HTTPSListener {
-            try await HTTPSListener.start(name: name, port: port, certificatePEM: leaf.certificatePEM, keyPEM: leaf.keyPEM) { request in
-                await cloud.handle(service: name, request: request)
+            func start(_ port: Int) async throws -> HTTPSListener {
+                try await HTTPSListener.start(name: name, port: port, certificatePEM: leaf.certificatePEM, keyPEM: leaf.keyPEM) { request in
+                    await cloud.handle(service: name, request: request)
+                }
             }
+            if port != 0 { return try await start(port) }
+            if let earlier = previous[name], earlier > 0, let listener = try? await start(earlier) { return listener }
+            return try await start(0)
         }
         let login = try await listener("login", configuration.ports.login)
         let arm = try await listener("arm", configuration.ports.arm)
         let graph = try await listener("graph", configuration.ports.graph)
         await state.set([login, arm, graph])
+        try AtomicFile.write(try JSONEncoder().encode(["login": login.port, "arm": arm.port, "graph": graph.port]), to: portsFile)
         let urls = AzureCloud.ServiceURLs(login: "https://127.0.0.1:\(login.port)", arm: "https://127.0.0.1:\(arm.port)",
                                           graph: "https://127.0.0.1:\(graph.port)")
         await cloud.setURLs(urls)

@@ -17,6 +17,18 @@ public struct RequestLogEntry: Sendable, Codable, Equatable {
     public var status: Int
     /// The response body as JSON with secret values replaced, or nil.
     public var responseBody: JSONValue?
+
+    /// Creates an entry.
+    public init(service: String, method: String, path: String, apiVersion: String?, requestBody: JSONValue?,
+                status: Int, responseBody: JSONValue?) {
+        self.service = service
+        self.method = method
+        self.path = path
+        self.apiVersion = apiVersion
+        self.requestBody = requestBody
+        self.status = status
+        self.responseBody = responseBody
+    }
 }
 
 /// Every request the simulator answered, in order; optionally appended to a JSON-lines file (0600).

@@ -168,6 +168,10 @@ extension AzureCloud {
             var config = configs[index]
             let configID = config["id"]?.string ?? id
             let target = "properties.ipConfigurations[\(index)].properties"
+            // A secondary IP configuration without a subnet takes the primary's (example NetworkInterfaces_CreateOrUpdate.json, ipconfig2).
+            if config.at("properties.subnet.id") == nil, index > 0, let primary = configs[0].at("properties.subnet") {
+                config.set("properties.subnet", primary)
+            }
             guard let subnetID = config.at("properties.subnet.id")?.string else {
                 throw ArmError(400, "SubnetIsRequired", "IP configuration \(configID) must reference a subnet.", target: "\(target).subnet")
             }

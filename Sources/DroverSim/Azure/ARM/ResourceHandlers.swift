@@ -129,7 +129,10 @@ extension AzureCloud {
             let operation = startOperation(.put, resourceId: stored.id, provider: kind.provider,
                                            location: stored.location ?? "", apiVersion: version,
                                            seconds: outcome.seconds, canFail: true, failure: outcome.failure)
-            stored.pending = PendingState(state: existing == nil ? "Creating" : "Updating", readyAt: operation.completesAt, operationId: operation.id)
+            // Network's ProvisioningState has no "Creating" (network.json ProvisioningState: Succeeded, Updating,
+            // Deleting, Failed); Compute's is a free string and shows "Creating" (example VirtualMachines_CreateOrUpdate.linuxSsh.json).
+            let inFlight = existing == nil && kind.style == .compute ? "Creating" : "Updating"
+            stored.pending = PendingState(state: inFlight, readyAt: operation.completesAt, operationId: operation.id)
             stored.failed = false
             stored.failureMessage = nil
             world.resources[stored.id.lowercased()] = stored

@@ -65,7 +65,11 @@ public struct SchemaValidator: Sendable {
         case .object?: result.freeForm = true
         default: break
         }
-        if let values = node["enum"]?.array { result.enumValues = values.compactMap(\.string) }
+        // An enum whose definition says its list is deprecated and not exhaustive (x-ms-enum modelAsString, e.g.
+        // HardwareProfile.vmSize in computeRPCommon.json) takes any string, as Compute does.
+        let openEnum = node["x-ms-enum"]?["modelAsString"]?.bool == true
+            && (node["description"]?.string?.contains("enum data type is currently deprecated") ?? false)
+        if let values = node["enum"]?.array, !openEnum { result.enumValues = values.compactMap(\.string) }
         if let items = node["items"] { result.items = SchemaNode(node: items, file: resolved.file) }
         for part in node["allOf"]?.array ?? [] {
             let inner = try shape(of: SchemaNode(node: part, file: resolved.file))
