@@ -136,9 +136,7 @@ extension SimHarness {
         }
     }
 
-    /// Every test's traffic goes to one JSON-lines file the Swagger check reads (DROVER_SIM_TEST_LOG, or a temp file).
-    static let sharedLogFile: URL = {
-        if let path = ProcessInfo.processInfo.environment["DROVER_SIM_TEST_LOG"] { return URL(fileURLWithPath: path) }
-        return FileManager.default.temporaryDirectory.appendingPathComponent("drover-sim-traffic-\(ProcessInfo.processInfo.processIdentifier).jsonl")
-    }()
+    /// With DROVER_SIM_TEST_LOG set, every test's traffic is appended to that JSON-lines file, for
+    /// `scripts/checks/swagger-validate.py` over the whole suite.
+    static let sharedLogFile: URL? = ProcessInfo.processInfo.environment["DROVER_SIM_TEST_LOG"].map { URL(fileURLWithPath: $0) }
 }
