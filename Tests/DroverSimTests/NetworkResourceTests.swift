@@ -179,3 +179,38 @@ import Testing
         }
     }
 }
+
+/// Subnets and security rules through their own endpoints (Subnets_*, SecurityRules_*).
+@Suite struct InlineChildEndpointTests {
+    @Test func subnetAndSecurityRuleEndpoints() async throws {
+        try await SimHarness.run { sim in
+            try await sim.createNetwork()
+            let subnetPath = sim.networkPath("virtualNetworks", "vnet1") + "/subnets/extra"
+            let created = try await sim.arm("PUT", subnetPath, apiVersion: SimHarness.network, body: ["properties": ["addressPrefix": "10.0.9.0/24"]])
+            #expect(created.status == 201)
+            #expect(created.body?["id"]?.string == sim.id(subnetPath))
+            #expect(created.header("Azure-AsyncOperation") != nil)
+            sim.clock.advance(by: 30)
+            #expect(try await sim.arm("GET", subnetPath, apiVersion: SimHarness.network).body?.at("properties.addressPrefix")?.string == "10.0.9.0/24")
+            let vnet = try await sim.arm("GET", sim.networkPath("virtualNetworks", "vnet1"), apiVersion: SimHarness.network)
+            #expect(vnet.body?.at("properties.subnets")?.array?.count == 2)
+            let outside = try await sim.arm("PUT", subnetPath, apiVersion: SimHarness.network, body: ["properties": ["addressPrefix": "192.168.0.0/24"]])
+            #expect(outside.errorCode == "NetcfgSubnetRangeOutsideVnet")
+            try await sim.put(sim.networkPath("networkInterfaces", "nic1"), SimHarness.network, sim.nicBody(address: "10.0.1.10"))
+            let inUse = try await sim.arm("DELETE", sim.networkPath("virtualNetworks", "vnet1") + "/subnets/nodes", apiVersion: SimHarness.network)
+            #expect(inUse.errorCode == "InUseSubnetCannotBeDeleted")
+            let deleted = try await sim.arm("DELETE", subnetPath, apiVersion: SimHarness.network)
+            #expect(deleted.status == 202)
+            #expect(try await sim.arm("GET", subnetPath, apiVersion: SimHarness.network).status == 404)
+
+            let rulePath = sim.networkPath("networkSecurityGroups", "nsg1") + "/securityRules/allow-kube"
+            let rule: JSONValue = ["properties": ["priority": 120, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                                                  "sourceAddressPrefix": "10.0.0.0/16", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "6443"]]
+            #expect(try await sim.arm("PUT", rulePath, apiVersion: SimHarness.network, body: rule).status == 201)
+            var clash = rule
+            clash.set("properties.priority", 100)
+            #expect(try await sim.arm("PUT", rulePath, apiVersion: SimHarness.network, body: clash).errorCode == "SecurityRuleConflict")
+            #expect(try await sim.arm("GET", rulePath, apiVersion: SimHarness.network).body?.at("properties.destinationPortRange")?.string == "6443")
+        }
+    }
+}

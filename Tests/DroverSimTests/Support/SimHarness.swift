@@ -28,10 +28,14 @@ struct SimHarness {
             requestLogFile: requestLogFile, refuseBasicSku: refuseBasicSku)
         let simulator = try AzureSimulator(configuration: configuration)
         let endpoints = try await simulator.start()
+        return SimHarness(simulator: simulator, endpoints: endpoints, client: try makeClient(caFile: endpoints.caFile), clock: clock, directory: folder)
+    }
+
+    /// An HTTPS client that trusts only the simulator's CA (so a wrong certificate fails the test).
+    static func makeClient(caFile: String) throws -> HTTPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(endpoints.caFile))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        return SimHarness(simulator: simulator, endpoints: endpoints, client: client, clock: clock, directory: folder)
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
     }
 
     /// Stops the simulator and the client; removes the folder unless `keep`.

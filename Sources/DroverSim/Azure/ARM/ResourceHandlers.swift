@@ -98,6 +98,11 @@ extension AzureCloud {
             let extensionID = "\(world.resource(id)?.id ?? id)/extensions/\(path.segments[9])"
             return try resource(request, kind: .extensionKind, id: world.resource(extensionID)?.id ?? extensionID, group: group)
         }
+        if path.count == 10, let child = InlineChild.all.first(where: { $0.parent.type == kind.type && $0.collection.lowercased() == path.lower[8] }) {
+            _ = try requireApiVersion(request, kind: kind, location: nil)
+            guard let parent = world.resource(id), !parent.isDeleting else { throw notFound(kind: kind, id: id, group: group) }
+            return try inlineChild(request, child, parent: parent, name: path.segments[9])
+        }
         throw ArmError(404, "InvalidResourceType", "The resource type '\(path.segments.dropFirst(6).joined(separator: "/"))' could not be found.")
     }
 
