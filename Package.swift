@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(
             name: "DroverSimTests",
             dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                           .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio")],
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "X509", package: "swift-certificates")],
             // Official example copies, read through #filePath; not bundled.
             exclude: ["AzureExamples"]
         ),

@@ -35,6 +35,17 @@ import Testing
         }
     }
 
+    /// Scopes built from the metadata audiences (`{audience}/.default`, so `…//.default`) are accepted too.
+    @Test(arguments: ["https://management.core.windows.net//.default", "https://management.azure.com/.default", "https://management.azure.com//.default"])
+    func audienceScopesAreAccepted(_ scope: String) async throws {
+        try await SimHarness.run { sim in
+            let reply = try await sim.token(scope: scope)
+            #expect(reply.status == 200)
+            let token = try #require(reply.body?["access_token"]?.string)
+            #expect(try await sim.createGroup(token: token).status == 201)
+        }
+    }
+
     @Test func tokensExpireOnTheSimulatorClock() async throws {
         try await SimHarness.run { sim in
             let token = try await sim.bearer()

@@ -59,8 +59,10 @@ extension AzureCloud {
     static func audience(forScope scope: String) -> String? {
         let scopes = scope.split(separator: " ").map(String.init)
         guard scopes.count == 1, scopes[0].hasSuffix(".default") else { return nil }
+        // `{audience}/.default` with the audience's own trailing slash gives `…//.default`, which Entra ID accepts.
         var resource = String(scopes[0].dropLast(".default".count))
-        if !resource.hasSuffix("/") { resource += "/" }
+        while resource.hasSuffix("/") { resource.removeLast() }
+        resource += "/"
         if armAudiences.contains(resource.lowercased()) { return resource.lowercased() }
         if resource.lowercased() == graphAudience { return graphAudience }
         return nil
