@@ -46,6 +46,13 @@ struct SimServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Catch Ctrl-C before the variables are printed: whoever reads them may interrupt at once.
+        let (interrupted, signal) = AsyncStream.makeStream(of: Void.self)
+        let handler = InterruptHandler.install {
+            signal.yield()
+            signal.finish()
+        }
+        defer { handler.cancel() }
         let directory = URL(fileURLWithPath: dir)
         let simulator = try AzureSimulator(configuration: AzureSimulatorConfiguration(
             directory: directory, timeScale: timeScale, faults: try FaultPlan(parsing: faults), seed: seed,
@@ -56,10 +63,7 @@ struct SimServeCommand: AsyncParsableCommand {
         if let envFile { try Self.writePrivate(text, to: envFile) }
         Console.out(text, terminator: "")
         fflush(nil)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let handler = InterruptHandler.install { continuation.resume() }
-            _ = handler
-        }
+        for await _ in interrupted { break }
         await simulator.stop()
         Console.err("drover sim serve: stopped; the world stays in \(directory.path)")
     }

@@ -82,6 +82,19 @@ actor AzureCloud {
         return .none
     }
 
+    /// The answer for this request's injected fault, or nil to process it (issue 8: 429, 5xx, dropped connections).
+    func injectedFault(throttled: () -> SimResponse, serverError: () -> SimResponse) -> SimResponse? {
+        switch drawFault() {
+        case .drop:
+            var dropped = SimResponse(status: 0)
+            dropped.dropConnection = true
+            return dropped
+        case .throttle: return throttled()
+        case .serverError: return serverError()
+        case .none: return nil
+        }
+    }
+
     /// Whether a new long-running operation should end Failed.
     func drawOperationFailure() -> Bool {
         guard configuration.faults.failOperation > 0 else { return false }

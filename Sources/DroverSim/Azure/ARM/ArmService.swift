@@ -7,17 +7,10 @@ extension AzureCloud {
         if path.matches(["metadata", "endpoints"]) { return metadataDocument(request) }
         if path.matches(["_sim", "inventory"]) { return .json(200, inventory()) }
 
-        // Faults come before processing (issue 8: 429, 500, dropped connections).
-        switch drawFault() {
-        case .drop:
-            var dropped = SimResponse(status: 0)
-            dropped.dropConnection = true
-            return dropped
-        case .throttle:
-            return throttled(kind: request.method == "GET" ? "read" : "write", retryAfter: 2)
-        case .serverError:
-            return ArmError(500, "InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '\(SimDates.format(now))'.").response
-        case .none: break
+        if let fault = injectedFault(
+            throttled: { throttled(kind: budgetKind(request.method), retryAfter: 2) },
+            serverError: { ArmError(500, "InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '\(SimDates.format(now))'.").response }) {
+            return fault
         }
 
         if case .failure(let error) = verifyBearer(request.headers["authorization"], audiences: Self.armAudiences) {

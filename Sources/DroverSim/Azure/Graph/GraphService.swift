@@ -4,16 +4,11 @@ import Foundation
 /// per the CSDL extract in openapi/msgraph-metadata).
 extension AzureCloud {
     func handleGraph(_ request: SimRequest) -> SimResponse {
-        switch drawFault() {
-        case .drop:
-            var dropped = SimResponse(status: 0)
-            dropped.dropConnection = true
-            return dropped
-        case .throttle:
-            return graphError(429, "TooManyRequests", "Too many requests; retry after the Retry-After interval.", headers: [("Retry-After", "2")])
-        case .serverError:
-            return graphError(503, "serviceNotAvailable", "The service is temporarily unavailable; retry after a delay.")
-        case .none: break
+        // Graph 429 / 503 retry guidance (azure-api.md §3.3).
+        if let fault = injectedFault(
+            throttled: { graphError(429, "TooManyRequests", "Too many requests; retry after the Retry-After interval.", headers: [("Retry-After", "2")]) },
+            serverError: { graphError(503, "serviceNotAvailable", "The service is temporarily unavailable; retry after a delay.") }) {
+            return fault
         }
         if case .failure(let error) = verifyBearer(request.headers["authorization"], audiences: [Self.graphAudience]) {
             return graphError(401, "InvalidAuthenticationToken", error.message)
@@ -45,14 +40,8 @@ extension AzureCloud {
         if path.count == 2 {
             switch request.method {
             case "GET":
-                var apps = world.applications.values.sorted { $0.createdDateTime < $1.createdDateTime }
-                if let filter = request.query["$filter"] {
-                    guard let name = equalityFilter(filter, property: "displayName") ?? nil else {
-                        return graphError(400, "Request_UnsupportedQuery", "Unsupported query: only displayName eq '…' or appId eq '…' filters are served.")
-                    }
-                    apps = apps.filter { $0.displayName == name.value || ($0.appId == name.value && name.property == "appId") }
-                }
-                return .json(200, ["@odata.context": .string("\(urls.graph)/v1.0/$metadata#applications"), "value": .array(apps.map(applicationBody))])
+                let apps = world.applications.values.sorted { $0.createdDateTime < $1.createdDateTime }
+                return collection("applications", apps, request, displayName: \.displayName, appId: \.appId, body: applicationBody)
             case "POST":
                 guard let body = graphBody(request, type: "application") else { return invalidGraphBody(request, type: "application") }
                 if let credentials = body["passwordCredentials"]?.array, !credentials.isEmpty {
@@ -147,14 +136,8 @@ extension AzureCloud {
         if path.count == 2 {
             switch request.method {
             case "GET":
-                var principals = world.servicePrincipals.values.sorted { $0.createdDateTime < $1.createdDateTime }
-                if let filter = request.query["$filter"] {
-                    guard let term = equalityFilter(filter, property: "appId") ?? nil else {
-                        return graphError(400, "Request_UnsupportedQuery", "Unsupported query: only appId eq '…' or displayName eq '…' filters are served.")
-                    }
-                    principals = principals.filter { term.property == "appId" ? $0.appId.lowercased() == term.value.lowercased() : $0.displayName == term.value }
-                }
-                return .json(200, ["@odata.context": .string("\(urls.graph)/v1.0/$metadata#servicePrincipals"), "value": .array(principals.map(principalBody))])
+                let principals = world.servicePrincipals.values.sorted { $0.createdDateTime < $1.createdDateTime }
+                return collection("servicePrincipals", principals, request, displayName: \.displayName, appId: \.appId, body: principalBody)
             case "POST":
                 guard let body = graphBody(request, type: "servicePrincipal") else { return invalidGraphBody(request, type: "servicePrincipal") }
                 guard let appId = body["appId"]?.string,
@@ -215,12 +198,22 @@ extension AzureCloud {
         return graphError(400, "Request_BadRequest", "\(issue?.message ?? "Invalid body") (at \(issue?.path ?? "(body)")).")
     }
 
-    /// `property eq 'value'` for displayName or appId.
-    private func equalityFilter(_ filter: String, property preferred: String) -> (property: String, value: String)?? {
-        let pattern = try! NSRegularExpression(pattern: #"^\s*(displayName|appId)\s+eq\s+'((?:[^']|'')*)'\s*$"#)
-        let text = filter as NSString
-        guard let match = pattern.firstMatch(in: filter, range: NSRange(location: 0, length: text.length)) else { return .some(nil) }
-        return (text.substring(with: match.range(at: 1)), text.substring(with: match.range(at: 2)).replacingOccurrences(of: "''", with: "'"))
+    /// A collection answer (`@odata.context`, `value`), narrowed by `$filter=displayName eq '…'` or `appId eq '…'`.
+    private func collection<T>(_ name: String, _ items: [T], _ request: SimRequest, displayName: KeyPath<T, String>,
+                               appId: KeyPath<T, String>, body: (T) -> JSONValue) -> SimResponse {
+        var items = items
+        if let filter = request.query["$filter"] {
+            let pattern = try! NSRegularExpression(pattern: #"^\s*(displayName|appId)\s+eq\s+'((?:[^']|'')*)'\s*$"#)
+            let text = filter as NSString
+            guard let match = pattern.firstMatch(in: filter, range: NSRange(location: 0, length: text.length)) else {
+                return graphError(400, "Request_UnsupportedQuery", "Unsupported query '\(filter)': only displayName eq '…' or appId eq '…' filters are served.")
+            }
+            let value = text.substring(with: match.range(at: 2)).replacingOccurrences(of: "''", with: "'")
+            items = text.substring(with: match.range(at: 1)) == "appId"
+                ? items.filter { $0[keyPath: appId].lowercased() == value.lowercased() }
+                : items.filter { $0[keyPath: displayName] == value }
+        }
+        return .json(200, ["@odata.context": .string("\(urls.graph)/v1.0/$metadata#\(name)"), "value": .array(items.map(body))])
     }
 
     private func alternateKey(_ segment: String) -> String? {
