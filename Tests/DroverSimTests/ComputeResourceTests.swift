@@ -108,10 +108,16 @@ import Testing
                 "protectedSettings": ["commandToExecute": "sh join.sh secret-token"]]]
             let created = try await sim.arm("PUT", path, apiVersion: SimHarness.compute, body: good)
             #expect(created.status == 201)
+            // Location form: 202 while running, then 200 with the extension (azure-api.md §2 step 4).
+            let location = try #require(created.header("Location"))
+            #expect(try await sim.poll(location).status == 202)
             #expect(created.body?.at("properties.protectedSettings") == nil)
             let running = try await sim.arm("GET", path, apiVersion: SimHarness.compute, query: "$expand=instanceView")
             #expect(running.body?.at("properties.instanceView.statuses")?.array?.first?["code"]?.string == "ProvisioningState/transitioning")
             sim.clock.advance(by: 60)
+            let polled = try await sim.poll(location)
+            #expect(polled.status == 200)
+            #expect(polled.body?["name"]?.string == "join")
             let done = try await sim.arm("GET", path, apiVersion: SimHarness.compute, query: "$expand=instanceView")
             #expect(done.body?.at("properties.provisioningState")?.string == "Succeeded")
             #expect(done.body?.at("properties.instanceView.statuses")?.array?.first?["message"]?.string == "Enable succeeded")

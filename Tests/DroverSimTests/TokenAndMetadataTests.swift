@@ -68,6 +68,7 @@ import Testing
             #expect(none.status == 401)
             #expect(none.errorCode == "AuthenticationFailed")
             #expect(none.header("x-ms-request-id") != nil)
+            #expect(none.header("x-ms-ratelimit-remaining-subscription-reads") != nil)
         }
     }
 

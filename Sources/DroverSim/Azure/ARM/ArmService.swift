@@ -3,12 +3,20 @@ import Foundation
 /// The ARM listener: metadata document, inventory, throttling, auth, api-version, and routing to resource handlers.
 extension AzureCloud {
     func handleARM(_ request: SimRequest) -> SimResponse {
+        let budget = budgetKind(request.method)
+        var response = answerARM(request, budget: budget)
+        // The remaining budget on every answer (azure-api.md §3.2).
+        if response.header(remainingHeader(budget)) == nil { response.setHeader(remainingHeader(budget), String(remaining(budget))) }
+        return response
+    }
+
+    private func answerARM(_ request: SimRequest, budget: String) -> SimResponse {
         let path = ArmPath(request.path)
         if path.matches(["metadata", "endpoints"]) { return metadataDocument(request) }
         if path.matches(["_sim", "inventory"]) { return .json(200, inventory()) }
 
         if let fault = injectedFault(
-            throttled: { throttled(kind: budgetKind(request.method), retryAfter: 2) },
+            throttled: { throttled(kind: budget, retryAfter: 2) },
             serverError: { ArmError(500, "InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '\(SimDates.format(now))'.").response }) {
             return fault
         }
@@ -16,19 +24,14 @@ extension AzureCloud {
         if case .failure(let error) = verifyBearer(request.headers["authorization"], audiences: Self.armAudiences) {
             return error.response
         }
-        let budget = budgetKind(request.method)
         if let wait = takeBudget(budget) { return throttled(kind: budget, retryAfter: wait) }
-
-        var response: SimResponse
         do {
-            response = try routeARM(request, path)
+            return try routeARM(request, path)
         } catch let error as ArmError {
-            response = error.response
+            return error.response
         } catch {
-            response = ArmError(500, "InternalServerError", "\(error)").response
+            return ArmError(500, "InternalServerError", "\(error)").response
         }
-        response.setHeader(remainingHeader(budget), String(remaining(budget)))
-        return response
     }
 
     private func routeARM(_ request: SimRequest, _ path: ArmPath) throws -> SimResponse {

@@ -39,7 +39,10 @@ extension AzureCloud {
         switch kind.style {
         case .synchronous: return []
         case .network, .compute:
-            return [("Azure-AsyncOperation", operationURL(operation, results: false)), ("Retry-After", retryAfter(operation))]
+            var headers = [("Azure-AsyncOperation", operationURL(operation, results: false)), ("Retry-After", retryAfter(operation))]
+            // The extension PUT also names a Location (example VirtualMachineExtensions_CreateOrUpdate.minimum.json, 201).
+            if kind.type == ResourceKind.extensionKind.type { headers.append(("Location", operationURL(operation, results: false, monitor: true))) }
+            return headers
         }
     }
 
