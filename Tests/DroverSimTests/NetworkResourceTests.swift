@@ -51,6 +51,7 @@ import Testing
             #expect(dropped.errorCode == "InUseSubnetCannotBeDeleted")
             let deleted = try await sim.arm("DELETE", sim.networkPath("virtualNetworks", "vnet1"), apiVersion: SimHarness.network)
             #expect(deleted.errorCode == "InUseSubnetCannotBeDeleted")
+            #expect(try await sim.arm("DELETE", sim.networkPath("networkSecurityGroups", "nsg1"), apiVersion: SimHarness.network).errorCode == "InUseNetworkSecurityGroupCannotBeDeleted")
             // Adding a subnet keeps the one in use.
             #expect(try await sim.arm("PUT", sim.networkPath("virtualNetworks", "vnet1"), apiVersion: SimHarness.network, body: sim.vnetBody(subnets: ["nodes", "more"])).status == 200)
             let outside = try await sim.arm("PUT", sim.networkPath("virtualNetworks", "vnet2"), apiVersion: SimHarness.network, body: [
@@ -155,6 +156,7 @@ import Testing
                 return config
             }()]))
             #expect(try await sim.arm("PUT", sim.networkPath("networkInterfaces", "nic1"), apiVersion: SimHarness.network, body: nic).status == 201)
+            #expect(try await sim.arm("DELETE", sim.networkPath("loadBalancers", "lb1"), apiVersion: SimHarness.network).errorCode == "InUseLoadBalancerCannotBeDeleted")
             var broken = body
             broken.set("properties.loadBalancingRules", .array([{
                 var rule = body.at("properties.loadBalancingRules")!.array![0]

@@ -58,7 +58,7 @@ actor AzureCloud {
 
     /// Answers one request on `service` and records it in the request log.
     func handle(service: String, request: SimRequest) -> SimResponse {
-        settle()
+        let settled = settle()
         var response: SimResponse
         switch service {
         case "login": response = handleLogin(request)
@@ -67,7 +67,8 @@ actor AzureCloud {
         }
         if response.header("x-ms-request-id") == nil { response.setHeader("x-ms-request-id", nextRequestID()) }
         log.record(service: service, request: request, response: response)
-        try? save()
+        // Reads change nothing worth a write but the read budget; everything else is saved before answering.
+        if settled || !["GET", "HEAD"].contains(request.method) { try? save() }
         return response
     }
 

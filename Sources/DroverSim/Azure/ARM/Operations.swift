@@ -98,7 +98,9 @@ extension AzureCloud {
 
     /// Finishes every operation whose time has come: PUTs reach Succeeded (or Failed), DELETEs remove the resource
     /// and what goes with it.
-    func settle() {
+    /// Returns whether anything changed.
+    @discardableResult
+    func settle() -> Bool {
         let due = world.operations.values.filter { !$0.finished && $0.completesAt <= now }.sorted { $0.completesAt < $1.completesAt }
         for operation in due {
             world.operations[operation.id]?.finished = true
@@ -117,6 +119,7 @@ extension AzureCloud {
         // Keep finished operations a while for late polls, then forget them.
         let horizon = now.addingTimeInterval(-max(3600, scaled(3600)))
         world.operations = world.operations.filter { !$0.value.finished || $0.value.completesAt > horizon }
+        return !due.isEmpty
     }
 
     /// Removes a resource and everything deleted with it: a group's members (azure-api.md §4: deleting the RG deletes

@@ -109,10 +109,15 @@ extension AzureCloud {
             if let user = users.first {
                 throw ArmError(400, "PublicIPAddressInUse", "Public IP address \(stored.id) can not be deleted since it is still allocated to resource \(user.id). In order to delete the public IP, disassociate/detach the Public IP address from the resource.")
             }
-        case ResourceKind.networkSecurityGroup.type, ResourceKind.loadBalancer.type:
-            if let user = users.first(where: { $0.type != ResourceKind.virtualMachine.type }) {
-                throw ArmError(400, "InUseNetworkSecurityGroupCannotBeDeleted".replacingOccurrences(of: "NetworkSecurityGroup", with: kind.type.hasSuffix("loadBalancers") ? "LoadBalancer" : "NetworkSecurityGroup"),
-                               "\(stored.id) is in use by \(user.id) and cannot be deleted.")
+        case ResourceKind.networkSecurityGroup.type:
+            // [code InUseNetworkSecurityGroupCannotBeDeleted; not in the reference]
+            if let user = users.first {
+                throw ArmError(400, "InUseNetworkSecurityGroupCannotBeDeleted", "Network security group \(stored.id) cannot be deleted because it is in use by the following resources: \(user.id).")
+            }
+        case ResourceKind.loadBalancer.type:
+            // NICs in its pools hold it. [code InUseLoadBalancerCannotBeDeleted; not in the reference]
+            if let user = users.first(where: { $0.type == ResourceKind.networkInterface.type }) {
+                throw ArmError(400, "InUseLoadBalancerCannotBeDeleted", "Load balancer \(stored.id) cannot be deleted because it is in use by \(user.id); remove the NIC from its pools first.")
             }
         default:
             break
