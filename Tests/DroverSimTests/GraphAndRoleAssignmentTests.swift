@@ -75,6 +75,9 @@ import Testing
             #expect(created.body?.at("properties.scope")?.string == sim.id("resourceGroups/rg1"))
             #expect(created.body?.at("properties.roleDefinitionId")?.string == "/providers/Microsoft.Authorization/roleDefinitions/\(Self.contributor)")
             #expect(try await sim.arm("PUT", path, apiVersion: SimHarness.authorization, body: roleBody(sim, principal: principalID)).status == 200)
+            var asUser = roleBody(sim, principal: principalID)
+            asUser.set("properties.principalType", "User")
+            #expect(try await sim.arm("PUT", path, apiVersion: SimHarness.authorization, body: asUser).errorCode == "UnmatchedPrincipalType")
             let other = "resourceGroups/rg1/providers/Microsoft.Authorization/roleAssignments/0a0b0c0d-0000-4000-8000-000000000001"
             let duplicate = try await sim.arm("PUT", other, apiVersion: SimHarness.authorization, body: roleBody(sim, principal: principalID))
             #expect(duplicate.status == 409)

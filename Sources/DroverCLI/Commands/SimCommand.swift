@@ -37,6 +37,9 @@ struct SimServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("request-log"), help: "Append every exchange (secrets redacted) as JSON lines to this file.")
     var requestLog: String?
 
+    @Option(name: .customLong("hostname"), help: "Another name the TLS certificate covers besides 127.0.0.1 and localhost (repeatable).")
+    var hostnames: [String] = []
+
     @Flag(help: "Print the variables as one JSON object instead of export lines.")
     var json = false
 
@@ -56,7 +59,7 @@ struct SimServeCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: dir)
         let simulator = try AzureSimulator(configuration: AzureSimulatorConfiguration(
             directory: directory, timeScale: timeScale, faults: try FaultPlan(parsing: faults), seed: seed,
-            requestLogFile: requestLog.map { URL(fileURLWithPath: $0) }))
+            hostnames: hostnames, requestLogFile: requestLog.map { URL(fileURLWithPath: $0) }))
         let endpoints = try await simulator.start()
         let variables = Self.variables(endpoints)
         let text = json ? Self.jsonText(variables) : Self.exportLines(variables)

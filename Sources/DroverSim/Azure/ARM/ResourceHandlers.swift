@@ -141,7 +141,6 @@ extension AzureCloud {
             stored.failed = false
             stored.failureMessage = nil
             world.resources[stored.id.lowercased()] = stored
-            sideEffects(kind: kind, stored: stored)
             return .json(existing == nil ? 201 : 200, try render(stored, kind: kind), headers: asyncHeaders(operation, kind: kind))
         case "PATCH":
             guard var existing, let patchDefinition = kind.patchDefinition else {

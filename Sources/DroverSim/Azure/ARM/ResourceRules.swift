@@ -87,9 +87,6 @@ extension AzureCloud {
         guard exists(id) else { throw ArmError.invalidReference(id, from: resource) }
     }
 
-    /// Updates after a PUT is stored (nothing to do today beyond what render derives).
-    func sideEffects(kind: ResourceKind, stored: StoredResource) {}
-
     /// Referential rules on DELETE.
     func checkDeletable(kind: ResourceKind, stored: StoredResource) throws {
         let users = referencingResources(to: stored.id)

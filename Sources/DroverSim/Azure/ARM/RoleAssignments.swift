@@ -54,6 +54,10 @@ extension AzureCloud {
             guard world.servicePrincipals.values.contains(where: { $0.id.lowercased() == principalID.lowercased() && $0.replicatedAt <= now }) else {
                 throw ArmError(400, "PrincipalNotFound", "Principal \(principalID.replacingOccurrences(of: "-", with: "")) does not exist in the directory \(world.tenantId). Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype")
             }
+            // Every principal Graph holds here is a service principal. [code UnmatchedPrincipalType; not in the reference]
+            if let type = body.at("properties.principalType")?.string, type.lowercased() != "serviceprincipal" {
+                throw ArmError(400, "UnmatchedPrincipalType", "The PrincipalId '\(principalID)' has type 'ServicePrincipal', which is different from specified PrincipalType '\(type)'.")
+            }
             if let existing {
                 guard existing.body.at("properties.principalId")?.string?.lowercased() == principalID.lowercased(),
                       existing.body.at("properties.roleDefinitionId")?.string?.split(separator: "/").last?.lowercased() == roleGUID else {
