@@ -78,8 +78,8 @@ let package = Package(
         ),
         .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
 
-        /// Helpers shared by the tests and the benchmarks (a seeded generator, a line collector); never shipped.
-        .target(name: "DroverTestSupport"),
+        /// Helpers shared by the tests and the benchmarks (the recording fake provider, a manual clock, a seeded generator); never shipped.
+        .target(name: "DroverTestSupport", dependencies: ["DroverEngine"]),
 
         /// Prints plan/apply/makespan numbers for docs/benchmarks.md; not a test.
         .executableTarget(
@@ -90,7 +90,7 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
+        .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine", "DroverTestSupport"]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],

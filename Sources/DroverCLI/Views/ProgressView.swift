@@ -7,6 +7,8 @@ public final class ProgressView: @unchecked Sendable {
     // @unchecked: `write` is called under `lock`, so lines from concurrent events never interleave.
     private let lock = NSLock()
     private let write: @Sendable (String) -> Void
+    /// "Apply" or "Destroy", from the plan's mode, for the closing line.
+    private var run = "Apply"
 
     /// Creates a view writing lines through `write`.
     public init(write: @escaping @Sendable (String) -> Void) {
@@ -57,13 +59,15 @@ public final class ProgressView: @unchecked Sendable {
             let c = event.counts ?? [:]
             let done = "\(c["create"] ?? 0) added, \(c["update"] ?? 0) changed, \(c["delete"] ?? 0) destroyed."
             if let stopped = c["interrupted"] {
-                write("\nApply interrupted: \(stopped) not started, \(c["failed"] ?? 0) failed, \(c["skipped"] ?? 0) skipped; \(done)")
+                write("\n\(run) interrupted: \(stopped) not started, \(c["failed"] ?? 0) failed, \(c["skipped"] ?? 0) skipped; \(done)")
             } else if let failed = c["failed"] {
-                write("\nApply incomplete: \(failed) failed, \(c["skipped"] ?? 0) skipped; \(done)")
+                write("\n\(run) incomplete: \(failed) failed, \(c["skipped"] ?? 0) skipped; \(done)")
             } else {
-                write("\nApply complete! Resources: \(done)")
+                write("\n\(run) complete! Resources: \(done)")
             }
-        case .outputs, .planned:
+        case .planned:
+            run = event.message == PlanMode.destroy.rawValue ? "Destroy" : "Apply"
+        case .outputs:
             break
         }
     }
@@ -78,10 +82,8 @@ public struct JSONEventView: Sendable {
 
     /// The sink to give the engine.
     public var sink: EngineEventSink {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return { event in
-            if let data = try? encoder.encode(event), let line = String(data: data, encoding: .utf8) { write(line) }
+        { event in
+            write(JSONLines.line("event", event))
         }
     }
 }
