@@ -92,3 +92,37 @@ import Testing
         }
     }
 }
+
+/// A principal other than the pre-registered owner acts only where a role assignment lets it.
+@Suite struct AuthorizationTests {
+    @Test func newPrincipalNeedsARoleAssignment() async throws {
+        try await SimHarness.run { sim in
+            try await sim.createGroup()
+            try await sim.createGroup("other")
+            let app = try await sim.graph("POST", "/applications", body: ["displayName": "cloud-provider"])
+            let appID = try #require(app.body?["appId"]?.string)
+            sim.clock.advance(by: 10)
+            let principal = try await sim.graph("POST", "/servicePrincipals", body: ["appId": .string(appID)])
+            let secret = try await sim.graph("POST", "/applications/\(app.body?["id"]?.string ?? "")/addPassword", body: ["passwordCredential": [:]])
+            sim.clock.advance(by: 30)
+            let token = try #require(try await sim.token(clientId: appID, secret: secret.body?["secretText"]?.string).body?["access_token"]?.string)
+            let denied = try await sim.arm("GET", "resourcegroups/rg1", apiVersion: SimHarness.resources, token: token)
+            #expect(denied.status == 403)
+            #expect(denied.errorCode == "AuthorizationFailed")
+            #expect(denied.body?.at("error.message")?.string?.contains("'Microsoft.Resources/subscriptions/resourceGroups/read'") == true)
+            _ = try await sim.arm("PUT", "resourceGroups/rg1/providers/Microsoft.Authorization/roleAssignments/6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0",
+                                  apiVersion: SimHarness.authorization, body: ["properties": [
+                                      "roleDefinitionId": .string("/subscriptions/\(sim.endpoints.subscriptionId)/providers/Microsoft.Authorization/roleDefinitions/\(GraphAndRoleAssignmentTests.contributor)"),
+                                      "principalId": principal.body?["id"] ?? .null, "principalType": "ServicePrincipal"]])
+            #expect(try await sim.arm("GET", "resourcegroups/rg1", apiVersion: SimHarness.resources, token: token).status == 200)
+            #expect(try await sim.arm("PUT", sim.networkPath("networkSecurityGroups", "nsg1"), apiVersion: SimHarness.network, body: ["location": "eastus"], token: token).status == 201)
+            // Contributor on rg1 only: not the other group, and no role assignments.
+            #expect(try await sim.arm("GET", "resourcegroups/other", apiVersion: SimHarness.resources, token: token).status == 403)
+            let grant = try await sim.arm("PUT", "resourceGroups/rg1/providers/Microsoft.Authorization/roleAssignments/0a0b0c0d-0000-4000-8000-000000000001",
+                                          apiVersion: SimHarness.authorization, body: ["properties": [
+                                              "roleDefinitionId": .string("/providers/Microsoft.Authorization/roleDefinitions/\(GraphAndRoleAssignmentTests.contributor)"),
+                                              "principalId": principal.body?["id"] ?? .null]], token: token)
+            #expect(grant.status == 403)
+        }
+    }
+}

@@ -21,9 +21,12 @@ extension AzureCloud {
             return fault
         }
 
-        if case .failure(let error) = verifyBearer(request.headers["authorization"], audiences: Self.armAudiences) {
-            return error.response
+        let claims: JSONValue
+        switch verifyBearer(request.headers["authorization"], audiences: Self.armAudiences) {
+        case .failure(let error): return error.response
+        case .success(let value): claims = value
         }
+        if let denied = authorizationFailure(request, path: path, claims: claims) { return denied.response }
         if let wait = takeBudget(budget) { return throttled(kind: budget, retryAfter: wait) }
         do {
             return try routeARM(request, path)
