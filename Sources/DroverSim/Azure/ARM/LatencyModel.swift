@@ -23,14 +23,6 @@ public struct LatencyModel: Sendable, Codable, Equatable {
 
     /// Azure-like defaults.
     public init() {}
-
-    /// Every duration zero.
-    public static var instant: LatencyModel {
-        var model = LatencyModel()
-        model.network = 0; model.linuxVM = 0; model.windowsVM = 0; model.vmDelete = 0
-        model.linuxExtension = 0; model.windowsExtension = 0; model.resourceGroupDelete = 0; model.graphReplication = 0
-        return model
-    }
 }
 
 /// Per-subscription request budgets (azure-api.md §3.2: reads 12000, writes 1200, deletes 15000 per hour).
