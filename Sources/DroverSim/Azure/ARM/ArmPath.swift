@@ -14,12 +14,6 @@ struct ArmPath: Sendable {
 
     var count: Int { segments.count }
 
-    /// The segment after the (last) occurrence of `key`, or nil.
-    func value(after key: String) -> String? {
-        guard let index = lower.lastIndex(of: key.lowercased()), index + 1 < segments.count else { return nil }
-        return segments[index + 1]
-    }
-
     /// Whether the lower-cased segments match `pattern`, where `*` matches any one segment.
     func matches(_ pattern: [String]) -> Bool {
         guard pattern.count == lower.count else { return false }
