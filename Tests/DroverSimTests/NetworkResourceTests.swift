@@ -216,3 +216,41 @@ import Testing
         }
     }
 }
+
+/// Every network type: PUT, GET, PATCH (tags, NetworkSecurityGroups_UpdateTags and friends), PUT again (200), DELETE
+/// until gone.
+@Suite struct NetworkLifecycleTests {
+    static let types = ["networkSecurityGroups", "virtualNetworks", "publicIPAddresses", "networkInterfaces", "loadBalancers"]
+
+    func body(_ sim: SimHarness, _ type: String) -> JSONValue {
+        switch type {
+        case "networkSecurityGroups": sim.nsgBody()
+        case "virtualNetworks": sim.vnetBody(subnets: ["a"])
+        case "publicIPAddresses": sim.publicIPBody(label: "lifecycle-test")
+        case "networkInterfaces": sim.nicBody(address: "10.0.1.40")
+        default: ["location": "eastus", "sku": ["name": "Standard"], "properties": ["backendAddressPools": [["name": "be"]]]]
+        }
+    }
+
+    @Test(arguments: types)
+    func createReadUpdateDelete(_ type: String) async throws {
+        try await SimHarness.run { sim in
+            try await sim.createNetwork()
+            let path = sim.networkPath(type, "x1")
+            let created = try await sim.put(path, SimHarness.network, body(sim, type), settle: 30)
+            #expect(created.status == 201)
+            let read = try await sim.arm("GET", path, apiVersion: SimHarness.network)
+            #expect(read.status == 200)
+            #expect(read.body?["id"]?.string == sim.id(path))
+            #expect(read.body?["etag"]?.string != nil)
+            let tagged = try await sim.arm("PATCH", path, apiVersion: SimHarness.network, body: ["tags": ["stage": "network"]])
+            #expect(tagged.body?.at("tags.stage")?.string == "network")
+            #expect(try await sim.put(path, SimHarness.network, body(sim, type), settle: 30).status == 200)
+            let deleted = try await sim.arm("DELETE", path, apiVersion: SimHarness.network)
+            #expect(deleted.status == 202)
+            sim.clock.advance(by: 30)
+            #expect(try await sim.poll(try #require(deleted.header("Location"))).status == 200)
+            #expect(try await sim.arm("GET", path, apiVersion: SimHarness.network).errorCode == "ResourceNotFound")
+        }
+    }
+}
