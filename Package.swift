@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // DroverSim: the simulators' HTTPS server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: Core
@@ -67,13 +71,33 @@ let package = Package(
         /// handlers of every azure.* and graph.* resource type.
         .target(name: "DroverAzure", dependencies: ["DroverEngine", "DroverHTTP"]),
 
+        // MARK: Simulators
+
+        /// Simulated Azure (Entra ID token endpoint, ARM, Microsoft Graph) over TLS; standalone, imports no Drover module.
+        .target(
+            name: "DroverSim",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            // Microsoft's official definitions (MIT, see Resources/openapi/LICENSE-NOTICE.md), read at run time.
+            resources: [.copy("Resources/openapi")]
+        ),
+
         // MARK: Command line
 
         /// Commands, views (progress, plan, JSON events) and the composition root.
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,6 +143,14 @@ let package = Package(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
             // Read through #filePath by the validator tests, not bundled.
             exclude: ["Schemas"]),
+        .testTarget(
+            name: "DroverSimTests",
+            dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "X509", package: "swift-certificates")],
+            // Official example copies, read through #filePath; not bundled.
+            exclude: ["AzureExamples"]
+        ),
         .testTarget(
             name: "DroverCLITests",
             dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverTestSupport"],
