@@ -68,11 +68,11 @@ public struct WebhookManifest: Sendable {
         let rules = [("", "pods"), ("apps", "deployments"), ("apps", "replicasets"), ("apps", "statefulsets"), ("apps", "daemonsets"),
                      ("batch", "jobs"), ("batch", "cronjobs")].map { group, resource in
             """
-              - operations: ["CREATE"]
-                apiGroups: ["\(group)"]
-                apiVersions: ["v1"]
-                resources: ["\(resource)"]
-                scope: Namespaced
+                  - operations: ["CREATE"]
+                    apiGroups: ["\(group)"]
+                    apiVersions: ["v1"]
+                    resources: ["\(resource)"]
+                    scope: Namespaced
             """
         }.joined(separator: "\n")
         return """
