@@ -93,6 +93,20 @@ let package = Package(
             path: "Sources/DroverBenchmarks"
         ),
 
+        /// Prints `place` and webhook latency/throughput numbers beside a bare Hummingbird handler; not a test.
+        .executableTarget(
+            name: "drover-placement-benchmarks",
+            dependencies: [
+                "DroverPlacement", "DroverPlacementNet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/DroverPlacementBenchmarks"
+        ),
+
         // MARK: Tests
 
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
