@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func resolvesWithBasicAuthAndRefusesWithout() async throws {
-        let registry = try await LocalRegistry(user: "puller", password: "s3cret-pass")
+        let registry = try await LocalRegistry(auth: .basic(user: "puller", password: "s3cret-pass"))
         defer { registry.stop() }
         try await Self.fill(registry, client: .shared)
         let images = Self.images.map { "\(registry.host)/\($0)" }
@@ -63,6 +63,27 @@ import Testing
         let wrong = await Self.resolver(registry, credential: RegistryCredential(username: "puller", password: "nope")).verdicts(for: images)
         #expect(wrong.failures.count == images.count)
         let authed = await Self.resolver(registry, credential: RegistryCredential(username: "puller", password: "s3cret-pass")).verdicts(for: images)
+        #expect(authed.failures.isEmpty, "\(authed.failures)")
+        Self.expectVerdicts(authed.verdicts, registry.host)
+    }
+
+    @Test func resolvesWithABearerTokenFromTheRealm() async throws {
+        let tokens = try LocalTokenServer(user: "puller", password: "t0ken-pass")
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let server = Task { try await tokens.run { continuation.yield($0) } }
+        defer { server.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let tokenPort = try #require(await iterator.next())
+        let repositories = ["tools/multi", "tools/win", "tools/win2022", "tools/single", "tools/lin"]
+        let registry = try await LocalRegistry(auth: .token(realm: "http://127.0.0.1:\(tokenPort)/token", rootPEM: tokens.rootPEM(),
+                                                            pushToken: tokens.token(repositories: repositories, actions: ["pull", "push"])))
+        defer { registry.stop() }
+        try await Self.fill(registry, client: .shared)
+        let images = Self.images.map { "\(registry.host)/\($0)" }
+        let anonymous = await Self.resolver(registry).verdicts(for: images)
+        #expect(anonymous.verdicts.isEmpty)
+        #expect(anonymous.failures.values.allSatisfy { $0.code == "RegistryUnauthorized" })
+        let authed = await Self.resolver(registry, credential: RegistryCredential(username: "puller", password: "t0ken-pass")).verdicts(for: images)
         #expect(authed.failures.isEmpty, "\(authed.failures)")
         Self.expectVerdicts(authed.verdicts, registry.host)
     }

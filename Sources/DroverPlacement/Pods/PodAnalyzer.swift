@@ -30,7 +30,8 @@ public struct PodAnalyzer: Sendable {
         }
         let podEvidence = podLevelEvidence(spec, prefix: prefix)
         let evidence = byContainer.flatMap(\.evidence) + podEvidence
-        var problems = byContainer.compactMap { selfContradiction(in: $0.evidence, owner: "container \($0.name)") }
+        var problems = (byContainer.map { ("container \($0.name)", $0.evidence) } + [("the pod spec", podEvidence)])
+            .compactMap { selfContradiction(in: $0.1, owner: $0.0) }
         let owners = byContainer.map { ("container \($0.name)", $0.evidence) } + (podEvidence.isEmpty ? [] : [("the pod spec", podEvidence)])
         if let mixed = disagreement(owners, on: { $0.os?.rawValue }, what: "operating systems") { problems.append(mixed) }
         if let builds = disagreement(owners, on: { $0.build?.description }, what: "Windows builds") { problems.append(builds) }

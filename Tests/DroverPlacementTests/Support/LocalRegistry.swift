@@ -18,19 +18,36 @@ final class LocalRegistry: @unchecked Sendable {
     /// The credential pushes use when auth is on.
     let authorization: String?
 
-    /// Starts a registry; with `user`/`password` it requires basic auth (bcrypt line made by `htpasswd -B`).
-    init(user: String? = nil, password: String? = nil, extraAuth: String? = nil) async throws {
+    /// How the registry authenticates pulls and pushes.
+    enum Auth {
+        case anonymous
+        /// htpasswd basic auth (the bcrypt line made by `htpasswd -B`).
+        case basic(user: String, password: String)
+        /// Bearer tokens from `realm`, signed by the certificate in `rootPEM`; pushes use `pushToken`.
+        case token(realm: String, rootPEM: String, pushToken: String)
+    }
+
+    /// Starts a registry with `auth`.
+    init(auth: Auth = .anonymous) async throws {
         folder = try TestFiles.temporaryFolder()
         let port = try Self.freePort()
         host = "127.0.0.1:\(port)"
-        var auth = extraAuth ?? ""
-        if let user, let password {
-            let line = try await TestFiles.run("/usr/bin/htpasswd", ["-Bbn", user, password])
-            try line.output.trimmingCharacters(in: .whitespacesAndNewlines).write(to: folder.appendingPathComponent("htpasswd"), atomically: true, encoding: .utf8)
-            auth = "auth:\n  htpasswd:\n    realm: drover-test\n    path: \(folder.appendingPathComponent("htpasswd").path)\n"
-            authorization = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-        } else {
+        var authSection = ""
+        switch auth {
+        case .anonymous:
             authorization = nil
+        case let .basic(user, password):
+            let line = try await TestFiles.run("/usr/bin/htpasswd", ["-Bbn", user, password])
+            let file = folder.appendingPathComponent("htpasswd")
+            try line.output.trimmingCharacters(in: .whitespacesAndNewlines).write(to: file, atomically: true, encoding: .utf8)
+            authSection = "auth:\n  htpasswd:\n    realm: drover-test\n    path: \(file.path)\n"
+            authorization = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        case let .token(realm, rootPEM, pushToken):
+            let file = folder.appendingPathComponent("token-root.pem")
+            try rootPEM.write(to: file, atomically: true, encoding: .utf8)
+            authSection = "auth:\n  token:\n    realm: \(realm)\n    service: \(LocalTokenServer.service)\n"
+                + "    issuer: \(LocalTokenServer.issuer)\n    rootcertbundle: \(file.path)\n"
+            authorization = "Bearer \(pushToken)"
         }
         let config = """
         version: 0.1
@@ -43,7 +60,7 @@ final class LocalRegistry: @unchecked Sendable {
             rootdirectory: \(folder.appendingPathComponent("data").path)
         http:
           addr: \(host)
-        \(auth)
+        \(authSection)
         """
         let configFile = folder.appendingPathComponent("config.yml")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
