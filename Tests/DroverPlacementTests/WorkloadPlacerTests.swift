@@ -29,11 +29,27 @@ import Yams
         #expect(!placement.edits.contains { $0.path.last == "tolerations" })
     }
 
-    @Test func affinityAllowingBothSystemsIsAConflictOnlyWhenItExcludesTheEvidence() throws {
-        let both = "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n"
-            + "          - matchExpressions:\n              - key: kubernetes.io/os\n                operator: In\n                values: [linux, windows]\n"
-        let placement = try #require(WorkloadPlacer().place(Self.pod("mcr.microsoft.com/windows/nanoserver:ltsc2022", both)))
-        #expect(placement.isConflict)
+    /// Required node affinity on kubernetes.io/os with `values`, in one term.
+    static func affinity(_ values: String) -> String {
+        "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n"
+            + "          - matchExpressions:\n              - key: kubernetes.io/os\n                operator: In\n                values: [\(values)]\n"
+    }
+
+    @Test(arguments: [
+        ("mcr.microsoft.com/windows/nanoserver:ltsc2022", "linux, windows", nil, "windows evidence"),
+        ("mcr.microsoft.com/windows/nanoserver:ltsc2022", "linux", nil, "conflict"),
+        ("example.com/x:1", "linux, windows", OperatingSystem.windows, "windows default OS"),
+        ("example.com/x:1", "linux", OperatingSystem.windows, "linux user's choice"),
+        ("example.com/x:1", "linux, windows", nil, "undecided"),
+    ])
+    func affinityAllowsTheUnionOfItsValues(_ image: String, _ values: String, _ defaultOS: OperatingSystem?, _ expected: String) throws {
+        let placer = WorkloadPlacer(options: PlacementOptions(defaultOS: defaultOS))
+        let placement = try #require(placer.place(Self.pod(image, Self.affinity(values))))
+        switch placement.outcome {
+        case let .placed(os, _, source): #expect("\(os.rawValue) \(source.rawValue)" == expected)
+        case .conflict: #expect(expected == "conflict")
+        case .undecided: #expect(expected == "undecided")
+        }
     }
 
     @Test func aLinuxWorkloadSelectingAWindowsBuildIsAConflict() throws {

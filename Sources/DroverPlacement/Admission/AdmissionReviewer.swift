@@ -57,6 +57,6 @@ public struct AdmissionReviewer: Sendable {
         if !warnings.isEmpty { response["warnings"] = warnings }
         let review: [String: Any] = ["apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": response]
         // Only strings, numbers, booleans, arrays and dictionaries go in, so serialization cannot fail.
-        return (try? JSONSerialization.data(withJSONObject: review, options: [.sortedKeys])) ?? Data()
+        return (try? JSONSerialization.data(withJSONObject: review, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 }

@@ -43,28 +43,34 @@ public struct WorkloadPlacer: Sendable {
     /// The OS, build and who decided, nil when undecidable, or the contradictions.
     func decide(_ needs: PodNeeds, _ choice: ExplicitChoice) -> Result<(OperatingSystem, WindowsBuild?, WorkloadPlacement.DecisionSource)?, Conflicts> {
         guard needs.problems.isEmpty else { return .failure(Conflicts(messages: needs.problems)) }
-        let chosen: OperatingSystem?
-        switch choice.system() {
+        let allowed: Set<OperatingSystem>?
+        switch choice.allowedSystems() {
         case let .failure(conflict): return .failure(Conflicts(messages: [conflict.message]))
-        case let .success(os): chosen = os
+        case let .success(systems): allowed = systems
         }
-        if let inferred = needs.os, let chosen, inferred != chosen {
-            let proof = needs.evidence.filter { $0.os == inferred }.map(\.field).joined(separator: ", ")
-            return .failure(Conflicts(messages: ["the spec chooses \(choice.listing(choice.systems)) but \(proof) need\(proof.contains(",") ? "" : "s") \(inferred.rawValue)"]))
+        if let inferred = needs.os, let allowed, !allowed.contains(inferred) {
+            return .failure(Conflicts(messages: ["the spec allows \(ExplicitChoice.listing(choice.systems)) but \(Self.proof(needs) { $0.os == inferred }) \(inferred.rawValue)"]))
         }
-        guard let os = needs.os ?? chosen ?? options.defaultOS else { return .success(nil) }
+        let chosen = allowed?.count == 1 ? allowed?.first : nil
+        let fallback = options.defaultOS.flatMap { allowed?.contains($0) ?? true ? $0 : nil }
+        guard let os = needs.os ?? chosen ?? fallback else { return .success(nil) }
         let source: WorkloadPlacement.DecisionSource = needs.os != nil ? .evidence : chosen != nil ? .userChoice : .defaultOS
         let build = os == .windows ? needs.build : nil
-        if !choice.builds.isEmpty {
+        if let builds = choice.allowedBuilds() {
             if os == .linux {
-                return .failure(Conflicts(messages: ["a Linux workload selects a Windows build: \(choice.listing(choice.builds))"]))
+                return .failure(Conflicts(messages: ["a Linux workload selects a Windows build: \(ExplicitChoice.listing(choice.builds))"]))
             }
-            if let build, choice.builds.contains(where: { WindowsBuild(osVersion: $0.value) != build }) {
-                let proof = needs.evidence.filter { $0.build == build }.map(\.field).joined(separator: ", ")
-                return .failure(Conflicts(messages: ["the spec chooses Windows build \(choice.listing(choice.builds)) but \(proof) need\(proof.contains(",") ? "" : "s") \(build.nodeLabel)"]))
+            if let build, !builds.contains(build) {
+                return .failure(Conflicts(messages: ["the spec allows Windows build \(ExplicitChoice.listing(choice.builds)) but \(Self.proof(needs) { $0.build == build }) \(build.nodeLabel)"]))
             }
         }
         return .success((os, build, source))
+    }
+
+    /// "spec.containers[a].image needs" / "… and … need": the fields of the evidence that `matches`.
+    static func proof(_ needs: PodNeeds, _ matches: (Evidence) -> Bool) -> String {
+        let fields = needs.evidence.filter(matches).map(\.field)
+        return fields.joined(separator: ", ") + (fields.count == 1 ? " needs" : " need")
     }
 
     /// The additions that pin the pod spec at `path` to `os`/`build`, skipping every field already there.
