@@ -70,6 +70,12 @@ import Testing
         #expect(output.hasSuffix(input.components(separatedBy: "---\n")[3]))
     }
 
+    @Test(arguments: ["a: 1", "---\na: 1\n", "a: 1\n---\nb: 2", "x: |\n  ---\n  y\n---\r\nb: 2\r\n", "", "\n\n---\n", "--- {a: 1}\n...\n"])
+    func streamsSplitAndJoinBackExactly(_ text: String) throws {
+        #expect(YAMLStream(text).rendered(replacing: [:]) == text)
+        #expect(try PlaceRun(text: text, file: "t.yaml", placer: WorkloadPlacer()).output == text)
+    }
+
     @Test func yamlErrorsNameFileLineAndColumn() throws {
         let text = "apiVersion: v1\nkind: Pod\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: [\n"
         #expect {

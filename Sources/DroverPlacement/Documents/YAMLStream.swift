@@ -6,51 +6,42 @@ import Yams
 public struct YAMLStream: Sendable {
     /// One document of the stream.
     public struct Document: Sendable {
-        /// The `---` line that opened it (with its newline), if any.
+        /// The `---` line that opened it (with its line break), empty for a first document without one.
         public var separator: String
-        /// The document's text as written.
+        /// The document's text as written, with its line breaks.
         public var text: String
-        /// The 1-based line of the document's first line in the file.
+        /// The 1-based file line of the separator (or 1 for a first document without one).
         public var firstLine: Int
     }
 
-    /// The documents in order.
+    /// The documents in order; their separators and texts joined give back the input exactly.
     public var documents: [Document]
 
-    /// Splits `text` at lines that start with `---` (YAML 1.2 §9.2, document markers sit at column 0).
+    /// Splits `text` at lines that start with `---` followed by nothing or a space (YAML 1.2 §9.2: document
+    /// markers sit at column 0, so an indented `---` inside a block scalar is content).
     public init(_ text: String) {
-        var documents: [Document] = []
-        var separator = ""
-        var lines: [Substring] = []
-        var firstLine = 1
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line == "---" || line.hasPrefix("--- ") || line.hasPrefix("---\t") || line == "---\r" {
-                if !lines.isEmpty || !separator.isEmpty || documents.count > 0 {
-                    documents.append(Document(separator: separator, text: Self.joined(lines), firstLine: firstLine))
-                }
-                separator = String(line) + "\n"
-                lines = []
-                firstLine = lineNumber
-                continue
+        var documents = [Document(separator: "", text: "", firstLine: 1)]
+        let lines = Self.lines(text)
+        for (index, line) in lines.enumerated() {
+            let full = index < lines.count - 1 ? line + "\n" : line
+            if line.hasPrefix("---"), line.dropFirst(3).first.map({ $0 == " " || $0 == "\t" || $0 == "\r" }) ?? true {
+                documents.append(Document(separator: full, text: "", firstLine: index + 1))
+            } else {
+                documents[documents.count - 1].text += full
             }
-            lines.append(line)
-        }
-        if !(lines.count == 1 && lines[0].isEmpty && !documents.isEmpty) || !separator.isEmpty {
-            documents.append(Document(separator: separator, text: Self.joined(lines), firstLine: firstLine))
         }
         self.documents = documents
     }
 
-    static func joined(_ lines: [Substring]) -> String {
-        lines.joined(separator: "\n")
+    /// `text` split at each "\n" scalar; a Character split would keep "\r\n" (one grapheme) whole.
+    static func lines(_ text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
     }
 
     /// The comment and blank lines that open `text`, which a re-emitted document keeps.
     public static func leadingComments(_ text: String) -> String {
         var kept = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in lines(text) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard trimmed.isEmpty || trimmed.hasPrefix("#") else { break }
             kept += line + "\n"
@@ -60,14 +51,7 @@ public struct YAMLStream: Sendable {
 
     /// The stream printed back, with each document's text replaced where `replacement` gives one.
     public func rendered(replacing replacement: [Int: String]) -> String {
-        var output = ""
-        for (index, document) in documents.enumerated() {
-            output += document.separator
-            var text = replacement[index] ?? document.text
-            if index < documents.count - 1, !text.hasSuffix("\n"), !text.isEmpty { text += "\n" }
-            output += text
-        }
-        return output
+        documents.indices.map { documents[$0].separator + (replacement[$0] ?? documents[$0].text) }.joined()
     }
 
     /// The document's tree, nil for an empty (or comment-only) document; YAML errors name `file:line:column`.
@@ -75,12 +59,13 @@ public struct YAMLStream: Sendable {
         // A document opened by `--- {…}` keeps its content on the separator line.
         let inline = document.separator.dropFirst(3).trimmingCharacters(in: .whitespacesAndNewlines)
         let text = inline.isEmpty ? document.text : inline + "\n" + document.text
-        let offset = inline.isEmpty ? document.firstLine - (document.separator.isEmpty ? 1 : 0) : document.firstLine - 1
+        let lineOffset = document.separator.isEmpty ? 0 : inline.isEmpty ? document.firstLine : document.firstLine - 1
         do {
             guard let node = try Yams.compose(yaml: text) else { return nil }
-            return FlowStyles.restored(node, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) })
+            guard text.contains("{") || text.contains("[") else { return node }
+            return FlowStyles.restored(node, lines: lines(text).map { Array($0.unicodeScalars) })
         } catch let error as YamlError {
-            throw PlacementError(code: "YAMLSyntax", message: "\(file):\(describe(error, lineOffset: offset))",
+            throw PlacementError(code: "YAMLSyntax", message: "\(file):\(describe(error, lineOffset: lineOffset))",
                                  remediation: "fix the YAML at that position; each document must be a Kubernetes object")
         }
     }

@@ -66,8 +66,10 @@ public enum ImageClassifier {
     /// The Windows build a tag names (`ltsc2022`, `1809`, `10.0.17763.5458`, `…-ltsc2019-amd64`), if any.
     public static func windowsBuild(inTag tag: String?) -> WindowsBuild? {
         guard let tag = tag?.lowercased() else { return nil }
-        if let range = tag.range(of: #"10\.0\.\d{5}"#, options: .regularExpression) {
-            return WindowsBuild(osVersion: String(tag[range]))
+        // `10.0.NNNNN` anywhere in the tag (found by hand: a regular expression per image is slow on Linux Foundation).
+        if let start = tag.range(of: "10.0.")?.upperBound {
+            let digits = tag[start...].prefix(while: \.isNumber)
+            if digits.count == 5, let number = Int(digits) { return WindowsBuild(number) }
         }
         for word in tagWords(tag) {
             if let number = releaseBuilds[word] { return WindowsBuild(number) }

@@ -47,7 +47,8 @@ public struct PodAnalyzer: Sendable {
         if let image = container.value("image")?.text {
             found.append(imageEvidence(image, field: "\(field).image"))
         }
-        if let program = container.value("command")?.items.first?.text ?? container.value("args")?.items.first?.text,
+        // Only `command` names a program; `args` are handed to the image's entrypoint.
+        if let program = container.value("command")?.items.first?.text,
            let evidence = commandEvidence(program, field: "\(field).command") {
             found.append(evidence)
         }
