@@ -180,6 +180,12 @@ let review = try JSONSerialization.data(withJSONObject: [
 ])
 let load = Load(client: client, review: review, rate: rate, seconds: seconds, concurrency: concurrency)
 
+// The reviewer alone, without HTTP or TLS: what each webhook request costs on top of the bare handler.
+let reviewer = AdmissionReviewer(placer: placer)
+let reviews = 20_000
+let reviewSeconds = time { for _ in 0..<reviews { _ = reviewer.review(review) } }
+print(String(format: "reviewer alone: %.1f µs per review (%d reviews)", reviewSeconds / Double(reviews) * 1e6, reviews))
+
 // Warm up connections and code paths on both servers.
 for port in [webhookPort, barePort] { for _ in 0..<200 { _ = await load.post(port) } }
 for (name, port) in [("bare handler", barePort), ("webhook", webhookPort)] {

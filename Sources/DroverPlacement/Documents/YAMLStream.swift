@@ -61,7 +61,8 @@ public struct YAMLStream: Sendable {
         let text = inline.isEmpty ? document.text : inline + "\n" + document.text
         let lineOffset = document.separator.isEmpty ? 0 : inline.isEmpty ? document.firstLine : document.firstLine - 1
         do {
-            guard let node = try Yams.compose(yaml: text) else { return nil }
+            // The basic resolver: placement reads scalars as text, and the default one runs regular expressions on each.
+            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
             guard text.contains("{") || text.contains("[") else { return node }
             return FlowStyles.restored(node, lines: lines(text).map { Array($0.unicodeScalars) })
         } catch let error as YamlError {
