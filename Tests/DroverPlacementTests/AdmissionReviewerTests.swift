@@ -48,6 +48,9 @@ import Yams
         #expect(configMap["allowed"] as? Bool == true)
         #expect(configMap["patch"] == nil)
         #expect(((configMap["status"] as? [String: Any])?["message"] as? String)?.contains("ConfigMap") == true)
+        let noSpec = try Self.response(Self.reviewer.review(Self.review(["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "d"], "spec": "x"])))
+        #expect(noSpec["allowed"] as? Bool == true && noSpec["patch"] == nil)
+        #expect((noSpec["status"] as? [String: Any])?["message"] as? String == "Deployment has no pod spec at spec.template.spec; allowed unchanged")
         let delete = try Self.response(Self.reviewer.review(Self.review(nil, uid: "u2", operation: "DELETE")))
         #expect(delete["uid"] as? String == "u2" && delete["allowed"] as? Bool == true && delete["patch"] == nil)
     }

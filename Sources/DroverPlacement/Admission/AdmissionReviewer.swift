@@ -31,8 +31,10 @@ public struct AdmissionReviewer: Sendable {
             return Self.encode(uid: uid, allowed: true, status: (200, "no object to place (operation \(request["operation"] as? String ?? "?"))"))
         }
         guard let placement = placer.place(JSONTree.node(object)) else {
-            let kind = (request["kind"] as? [String: Any])?["kind"] as? String ?? object["kind"] as? String ?? "?"
-            return Self.encode(uid: uid, allowed: true, status: (200, "kind \(kind) is not a workload drover places; allowed unchanged"))
+            let kind = object["kind"] as? String ?? (request["kind"] as? [String: Any])?["kind"] as? String ?? "?"
+            let reason = WorkloadKind(rawValue: kind).map { "\(kind) has no pod spec at \($0.podSpecPath.joined(separator: "."))" }
+                ?? "kind \(kind) is not a workload drover places"
+            return Self.encode(uid: uid, allowed: true, status: (200, "\(reason); allowed unchanged"))
         }
         guard !placement.edits.isEmpty, let patch = try? JSONPatch.encoded(placement.edits) else {
             let warnings = placement.isConflict || placement.outcome == .undecided ? [placement.summary] : []
