@@ -19,16 +19,21 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        // The admission webhook's server and TLS, the registry client, and the development CA (DroverPlacementNet).
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        // DroverHTTP: the one HTTP client (TLS, pooling, timeouts, DNS override with SNI) and its logging.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
-        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Test-only HTTPS server for DroverHTTP and DroverAzure tests: NIO (already under async-http-client) and a
+        // throwaway CA made with swift-certificates.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // DroverSim: the simulators' HTTPS server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // DroverPlacementNet: the webhook server's graceful shutdown on SIGTERM.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // MARK: Core
@@ -71,20 +76,61 @@ let package = Package(
             ]
         ),
 
+        // MARK: Providers
+
+        /// The one HTTPS transport (Azure, Graph, Rancher, Kubernetes): TLS, extra CA, host override, timeouts,
+        /// retries, REST errors as CodedError, redacted debug logging.
+        .target(
+            name: "DroverHTTP",
+            dependencies: [
+                "DroverEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        /// Azure: clouds, credential chain, ARM (long-running operations, pacing) and Graph clients, and the
+        /// handlers of every azure.* and graph.* resource type.
+        .target(name: "DroverAzure", dependencies: ["DroverEngine", "DroverHTTP"]),
+
+        // MARK: Simulators
+
+        /// Simulated Azure (Entra ID token endpoint, ARM, Microsoft Graph) over TLS; standalone, imports no Drover module.
+        .target(
+            name: "DroverSim",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            // Microsoft's official definitions (MIT, see Resources/openapi/LICENSE-NOTICE.md), read at run time.
+            resources: [.copy("Resources/openapi")]
+        ),
+
         // MARK: Command line
 
         /// Commands, views (progress, plan, JSON events) and the composition root.
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverPlacement", "DroverPlacementNet",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverPlacement", "DroverPlacementNet", "DroverSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
 
-        /// Helpers shared by the tests and the benchmarks (a seeded generator, a line collector); never shipped.
-        .target(name: "DroverTestSupport"),
+        /// Helpers shared by the tests and the benchmarks (the recording fake provider, a manual clock, a seeded generator); never shipped.
+        .target(name: "DroverTestSupport", dependencies: ["DroverEngine"]),
 
         /// Prints plan/apply/makespan numbers for docs/benchmarks.md; not a test.
         .executableTarget(
@@ -107,9 +153,31 @@ let package = Package(
             path: "Sources/DroverPlacementBenchmarks"
         ),
 
+        /// A scripted HTTPS server on 127.0.0.1 with a throwaway CA, for the DroverHTTP and DroverAzure tests; never shipped.
+        .target(
+            name: "DroverHTTPTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Tests
 
-        .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
+        .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine", "DroverTestSupport"]),
+        .testTarget(
+            name: "DroverHTTPTests",
+            dependencies: ["DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "DroverAzureTests",
+            dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
@@ -131,6 +199,14 @@ let package = Package(
             ],
             // Golden files are read and rewritten through #filePath, not bundled.
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "DroverSimTests",
+            dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "X509", package: "swift-certificates")],
+            // Official example copies, read through #filePath; not bundled.
+            exclude: ["AzureExamples"]
         ),
         .testTarget(
             name: "DroverCLITests",

@@ -4,36 +4,6 @@ import DroverEngine
 import DroverTestSupport
 import Foundation
 
-/// Answers every call at once, with outputs under every name the blueprint refers to.
-struct ZeroLatencyHandler: ResourceHandler {
-    typealias Inputs = Value
-    typealias Outputs = Value
-    let type: String
-    func outputs(_ address: ResourceAddress) -> Value {
-        let id = Value.string("/bench/\(address)")
-        return .object(Dictionary(uniqueKeysWithValues: ["id", "name", "subnetId", "ipAddress", "backendPoolId", "token", "linuxCommand",
-            "windowsCommand", "appId", "secret", "value"].map { ($0, id) }))
-    }
-    func create(_ inputs: Value, context: OperationContext) async throws -> Value { outputs(context.address) }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
-    func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
-    func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
-}
-
-/// Sleeps a fixed, seeded duration per resource.
-struct SleepingHandler: ResourceHandler {
-    typealias Inputs = Value
-    typealias Outputs = Value
-    let type = "bench.node"
-    func create(_ inputs: Value, context: OperationContext) async throws -> Value {
-        if case .number(let ms)? = inputs["ms"] { try await Task.sleep(for: .milliseconds(Int(ms))) }
-        return ["id": .string(context.address.name)]
-    }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
-    func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
-    func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
-}
-
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {
     let clock = ContinuousClock()
     let start = clock.now
@@ -66,7 +36,9 @@ spec.cluster.nodePools = [
 var configuration = Configuration()
 let build = await seconds { configuration = Blueprint(spec: spec).configuration() }
 var registry = ProviderRegistry()
-for type in Set(configuration.resources.keys.map(\.type)) { registry.register(ZeroLatencyHandler(type: type)) }
+// Answers every call at once, with outputs under every name the blueprint refers to.
+let zeroLatency = RecordingCloud(extraOutputs: ["name", "subnetId", "ipAddress", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret", "value"])
+for type in Set(configuration.resources.keys.map(\.type)) { registry.register(RecordingHandler(cloud: zeroLatency, type: type)) }
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-bench-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
@@ -93,14 +65,14 @@ for i in 0..<dagSize {
     let count = i == 0 ? 0 : Int.random(in: 0...min(3, i), using: &rng)
     let chosen = Array(Set((0..<count).map { _ in Int.random(in: max(0, i - 50)..<i, using: &rng) })).sorted()
     deps.append(chosen)
-    resources.append(DesiredResource(ResourceAddress(type: "bench.node", name: String(i)), inputs: ["ms": .number(Double(ms))],
+    resources.append(DesiredResource(ResourceAddress(type: "bench.node", name: String(i)), inputs: ["seconds": .number(Double(ms) / 1000)],
         dependsOn: Set(chosen.map { ResourceAddress(type: "bench.node", name: String($0)) })))
 }
 var finish = [Int](repeating: 0, count: dagSize)
 for i in 0..<dagSize { finish[i] = durations[i] + (deps[i].map { finish[$0] }.max() ?? 0) }
 let criticalPath = Double(finish.max() ?? 0) / 1000
 var sleepers = ProviderRegistry()
-sleepers.register(SleepingHandler())
+sleepers.register(RecordingHandler(cloud: RecordingCloud(), type: "bench.node"))
 let dagEngine = Engine(registry: sleepers, store: InMemoryStateStore(), parallelism: parallelism)
 let dagPlan = try await dagEngine.plan(Configuration(resources))
 let makespan = try await seconds { _ = try await dagEngine.apply(dagPlan) }

@@ -16,6 +16,10 @@ public struct Engine: Sendable {
     /// How often, in clock seconds, each long operation is reported as still running.
     public var stillRunningInterval: Double = 10
 
+    /// The most clock seconds one operation may take before its waits give up (`OperationContext.deadline`); nil
+    /// leaves each handler's own timeouts in charge.
+    public var operationTimeout: Double?
+
     /// The default number of operations running at once.
     public static let defaultParallelism = 16
 
@@ -61,39 +65,53 @@ public struct Engine: Sendable {
         }
         var plan = plan
         plan.prior.lineage = current.lineage
-        return try await Applier(registry: registry, store: store, sink: sink, clock: clock, parallelism: parallelism, stop: stop,
-            stillRunningInterval: stillRunningInterval)
-            .run(plan)
+        let scrubber = Scrubber(current.secrets)
+        return try await Applier(
+            registry: registry, store: store, sink: scrubbing(sink, with: scrubber), scrubber: scrubber, clock: clock,
+            parallelism: parallelism, stop: stop, stillRunningInterval: stillRunningInterval, operationTimeout: operationTimeout
+        )
+        .run(plan)
+    }
+
+    /// `sink` behind the scrubber: no event leaves the engine holding a secret it knows.
+    private func scrubbing(_ sink: @escaping EngineEventSink, with scrubber: Scrubber) -> EngineEventSink {
+        { event in sink(scrubber.scrub(event)) }
     }
 
     /// Reads every recorded resource as it really is, records what changed, and reports drift.
-    /// - Returns: the committed state and the addresses that drifted with their changed output paths.
-    public func refresh() async throws -> (state: StateSnapshot, drift: [ResourceAddress: [String]]) {
+    ///
+    /// Where a handler reports the inputs it observes, those are recorded too, so the next plan shows the update
+    /// that restores the spec.
+    /// - Returns: the committed state and the addresses that drifted with their changed paths.
+    public func refresh(stop: StopSignal? = nil) async throws -> (state: StateSnapshot, drift: [ResourceAddress: [String]]) {
         let state = try await store.load()
-        let recorder = StateRecorder(snapshot: state, store: store)
+        let scrubber = Scrubber(state.secrets)
+        let sink = scrubbing(self.sink, with: scrubber)
+        let recorder = StateRecorder(snapshot: state, store: store, scrubber: scrubber)
         let drift = DriftLog()
-        let graph = state.graph()
-        _ = await GraphWalker(graph: graph, parallelism: parallelism).walk { address in
+        _ = await GraphWalker(graph: state.graph(), parallelism: parallelism).walk(stop: stop) { [clock] address in
             guard let prior = state.resources[address], let handler = registry.handler(for: address.type) else { return true }
-            let ctx = OperationContext(address: address)
+            let ctx = OperationContext(address: address, operation: .read, clock: clock, stop: stop)
             do {
-                if let current = try await handler.read(prior.inputs, prior.outputs, ctx) {
-                    let paths = ValueDiff.changedPaths(prior.outputs, current)
-                    if !paths.isEmpty {
-                        var updated = prior
-                        updated.outputs = current
-                        try await recorder.record(.resource(updated))
-                        await drift.add(address, paths)
-                        sink(EngineEvent(.drift, address: address, message: "changed outside Drover", paths: paths))
-                    }
-                } else {
+                guard let current = try await handler.read(prior.inputs, prior.outputs, ctx) else {
                     try await recorder.record(.removed(address))
                     await drift.add(address, ["(deleted)"])
                     sink(EngineEvent(.drift, address: address, message: "deleted outside Drover; the next apply creates it"))
+                    return true
                 }
+                let observed = current.inputs ?? prior.inputs
+                let paths = ValueDiff.changedPaths(prior.inputs, observed).map { "inputs.\($0)" }
+                    + ValueDiff.changedPaths(prior.outputs, current.outputs).map { "outputs.\($0)" }
+                guard !paths.isEmpty else { return true }
+                var updated = prior
+                updated.inputs = observed
+                updated.outputs = current.outputs
+                try await recorder.record(.resource(updated))
+                await drift.add(address, paths)
+                sink(EngineEvent(.drift, address: address, message: "changed outside Drover", paths: paths))
                 return true
             } catch {
-                let failure = ResourceFailure(address: address, operation: "read", error: error)
+                let failure = scrubber.scrub(ResourceFailure(address: address, operation: "read", error: error))
                 sink(EngineEvent(.failed, address: address, operation: "read", message: failure.message, code: failure.code))
                 return false
             }

@@ -1,4 +1,5 @@
 import DroverBlueprint
+import Foundation
 import Testing
 
 /// One validation rule exercised by a spec that breaks it and one that satisfies it.
@@ -10,10 +11,27 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { "\(rule) \(errorPath == nil ? "passes" : "fails")" }
 }
 
-func diagnose(_ yaml: String) -> [Diagnostic] {
+/// An OpenSSH public key line of `type` (the blob holds the type name and filler, which is all the validator reads).
+func publicKey(_ type: String = "ssh-rsa") -> String {
+    var blob = Data([0, 0, 0, UInt8(type.utf8.count)]) + Data(type.utf8)
+    blob += Data(repeating: 7, count: 64)
+    return "\(type) \(blob.base64EncodedString()) test@example\n"
+}
+
+/// A home folder holding only `~/.ssh/id_rsa.pub` with `key`.
+func files(key: String? = publicKey()) -> SpecFiles {
+    SpecFiles(home: "/home/test") { path in
+        guard path == "/home/test/.ssh/id_rsa.pub", let key else {
+            return .failure(LocalFileError(path: path, kind: .missing, reason: "no such file (No such file or directory)"))
+        }
+        return .success(Data(key.utf8))
+    }
+}
+
+func diagnose(_ yaml: String, files: SpecFiles = files()) -> [Diagnostic] {
     let loaded = SpecLoader().load(text: yaml, file: "drover.yaml")
     guard let spec = loaded.spec, !loaded.diagnostics.hasErrors else { return loaded.diagnostics }
-    return SpecValidator().validate(spec, positions: loaded.positions, file: "drover.yaml")
+    return loaded.diagnostics + SpecValidator(files: files).validate(spec, positions: loaded.positions, file: "drover.yaml")
 }
 
 func pools(_ extra: String = "", windows: String = "    - {name: win, os: windows, roles: [worker], count: 1}") -> String {
@@ -82,6 +100,29 @@ let ruleCases: [RuleCase] = [
     RuleCase(rule: "unknown field", yaml: "cluster:\n  nodepools: []\n", errorPath: "cluster.nodepools"),
     RuleCase(rule: "wrong type", yaml: "cluster:\n  cni:\n    vxlanVNI: lots\n", errorPath: "cluster.cni.vxlanVNI"),
     RuleCase(rule: "enumeration", yaml: "profile: rancher-2.4\n", errorPath: "profile"),
+    RuleCase(rule: "VNet clear of the pod range", yaml: "cluster:\n  network:\n    vnet: 10.42.0.0/16\n    subnet: 10.42.1.0/24\n", errorPath: "cluster.network.vnet"),
+    RuleCase(rule: "VNet clear of the service range", yaml: "rancher:\n  network:\n    vnet: 10.0.0.0/8\n    subnet: 10.0.1.0/24\n", errorPath: "rancher.network.vnet"),
+    RuleCase(rule: "VNet clear of the cluster ranges", yaml: "cluster:\n  network:\n    vnet: 10.44.0.0/16\n    subnet: 10.44.1.0/24\n", errorPath: nil),
+    RuleCase(rule: "RKE2 version form", yaml: "cluster:\n  kubernetesVersion: banana\n", errorPath: "cluster.kubernetesVersion"),
+    RuleCase(rule: "RKE2 version form", yaml: "rancher:\n  kubernetesVersion: latest\n", errorPath: "rancher.kubernetesVersion"),
+    RuleCase(rule: "RKE2 version with Windows flannel", yaml: "cluster:\n  kubernetesVersion: v1.28.9+rke2r1\n", errorPath: "cluster.kubernetesVersion"),
+    RuleCase(rule: "RKE2 version form", yaml: "cluster:\n  kubernetesVersion: v1.33.1+rke2r2\n", errorPath: nil),
+    RuleCase(rule: "RKE1 version form", yaml: "profile: rancher-2.3\ncluster:\n  kubernetesVersion: v1.34.2+rke2r1\n", errorPath: "cluster.kubernetesVersion"),
+    RuleCase(rule: "RKE1 version form", yaml: "profile: rancher-2.3\ncluster:\n  kubernetesVersion: v1.14.6-rancher1-1\n", errorPath: nil),
+    RuleCase(rule: "Rancher version form", yaml: "rancher:\n  version: latest\n", errorPath: "rancher.version"),
+    RuleCase(rule: "Rancher version per profile", yaml: "rancher:\n  version: v2.12.0\n", errorPath: "rancher.version"),
+    RuleCase(rule: "Rancher version per profile", yaml: "profile: rancher-2.3\nrancher:\n  version: v2.14.0\n", errorPath: "rancher.version"),
+    RuleCase(rule: "Rancher version per profile", yaml: "rancher:\n  version: v2.13.4\n", errorPath: nil),
+    RuleCase(rule: "cert-manager version form", yaml: "rancher:\n  certManagerVersion: \"1.20\"\n", errorPath: "rancher.certManagerVersion"),
+    RuleCase(rule: "VM size", yaml: "rancher:\n  vmSize: potato\n", errorPath: "rancher.vmSize"),
+    RuleCase(rule: "VM size", yaml: pools(windows: "    - {name: win, os: windows, count: 1, vmSize: potato}"), errorPath: "cluster.nodePools[3].vmSize"),
+    RuleCase(rule: "VM size", yaml: pools(windows: "    - {name: win, os: windows, count: 1, vmSize: Standard_NC24ads_A100_v4}"), errorPath: nil),
+    RuleCase(rule: "subscription id", yaml: "azure:\n  subscriptionId: not-a-uuid\n", errorPath: "azure.subscriptionId"),
+    RuleCase(rule: "subscription id", yaml: "azure:\n  subscriptionId: 8f3c2a1e-0b4d-4c6e-9a7f-1d2e3f4a5b6c\n  tenantId: contoso.onmicrosoft.com\n", errorPath: nil),
+    RuleCase(rule: "tenant id", yaml: "azure:\n  tenantId: not a tenant\n", errorPath: "azure.tenantId"),
+    RuleCase(rule: "windowsVersion needs os: windows", yaml: pools(windows: "    - {name: extra, roles: [worker], count: 1, windowsVersion: \"2022\"}"), errorPath: "cluster.nodePools[3].windowsVersion"),
+    RuleCase(rule: "windowsVersion on a Linux pool", yaml: pools(windows: "    - {name: extra, os: linux, roles: [worker], count: 1, windowsVersion: \"2022\"}"), errorPath: "cluster.nodePools[3].windowsVersion"),
+    RuleCase(rule: "node count", yaml: "cluster:\n  network: {vnet: 10.0.0.0/16, subnet: 10.0.0.0/16}\n  nodePools:\n    - {name: a, roles: [etcd, controlplane, worker], count: 1000}\n    - {name: b, roles: [worker], count: 1000}\n", errorPath: "cluster.nodePools"),
 ]
 
 @Suite struct SpecValidationTests {

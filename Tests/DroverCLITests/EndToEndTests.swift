@@ -72,29 +72,6 @@ import Testing
         #expect(try await drover("output", "rancher_admin_password", "--show-sensitive").stdout == password + "\n")
     }
 
-    /// This test process holds the lock, as a running `drover apply` would; the binary is a second process.
-    @Test func secondProcessIsRefusedAndForceUnlockBreaksTheLock() async throws {
-        let (drover, dir) = try workspace()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try await drover("init").status == 0)
-        let store = FileStateStore(path: dir.appendingPathComponent("drover.state.json").path)
-        let held = try await store.lock(operation: "apply")
-
-        let blocked = try await drover("apply", "--auto-approve")
-        #expect(blocked.status == 1)
-        #expect(blocked.stderr.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
-        #expect(blocked.stderr.contains(ProcessInfo.processInfo.hostName))
-        #expect(blocked.stderr.contains("drover force-unlock \(held.id)"))
-        #expect(try await drover("plan").status == 1)
-
-        let wrong = try await drover("force-unlock", "not-the-id")
-        #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains(held.id))
-        #expect(try await drover("force-unlock", held.id).status == 0)
-        #expect(try await drover("plan").status == 0)
-        #expect(try await drover("force-unlock", held.id).stderr.contains("not locked"))
-    }
-
     @Test func renderWritesEveryArtifactWithPlaceholdersAndPrivateModes() async throws {
         let (drover, dir) = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }

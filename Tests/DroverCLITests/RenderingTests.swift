@@ -6,55 +6,39 @@ import DroverTestSupport
 import Foundation
 import Testing
 
-/// Compares `actual` with the golden file `Snapshots/NAME`; `DROVER_RECORD_SNAPSHOTS=1` rewrites it.
+/// Compares `actual` with the golden file `Snapshots/NAME`; `DROVER_RECORD_SNAPSHOTS=1` rewrites it and fails the
+/// test, so a recording run can never pass as a checking one.
 func assertSnapshot(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
     let file = folder.appendingPathComponent(name)
     if ProcessInfo.processInfo.environment["DROVER_RECORD_SNAPSHOTS"] != nil {
         try actual.write(to: file, atomically: true, encoding: .utf8)
+        Issue.record("recorded snapshot \(name); review the diff and run again without DROVER_RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
         return
     }
     let expected = try #require(try? String(contentsOf: file, encoding: .utf8), "missing snapshot \(name); record with DROVER_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
     #expect(actual == expected, sourceLocation: sourceLocation)
 }
 
-/// Records secrets the blueprint would otherwise generate, so a test can check none leaks.
-struct FixedSecretHandler: ResourceHandler {
-    typealias Inputs = Value
-    struct Outputs: Codable, Sendable { var value: String }
-    let type = "drover.secret"
-    var sensitiveOutputs: Set<String> { ["value"] }
-    func create(_ inputs: Value, context: OperationContext) async throws -> Outputs { Outputs(value: "SECRET-\(context.address.name)") }
-    func read(_ inputs: Value, prior: Outputs?, context: OperationContext) async throws -> Outputs? { prior }
-    func update(from old: Value, to new: Value, prior: Outputs, context: OperationContext) async throws -> Outputs { prior }
-    func delete(_ inputs: Value, prior: Outputs, context: OperationContext) async throws {}
-}
-
-/// A `test.vm` whose outputs echo its inputs plus an id; `location` forces a replace, `password` is sensitive.
-struct EchoHandler: ResourceHandler {
-    typealias Inputs = Value
-    typealias Outputs = Value
-    let type = "test.vm"
-    var replaceTriggers: Set<String> { ["location"] }
-    var sensitiveInputs: Set<String> { ["password"] }
-    func create(_ inputs: Value, context: OperationContext) async throws -> Value { ["id": .string("/vms/\(context.address.name)")] }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { prior }
-    func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { prior }
-    func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws {}
+/// The engine as `drover` builds it, with every cloud type served by the recording fake; secrets come out as
+/// `/fake/NAME` values, so a test can check none leaks.
+func fakeRegistry() -> ProviderRegistry {
+    let cloud = RecordingCloud(extraOutputs: ["value", "name", "subnetId", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret"])
+    var registry = CompositionRoot.registry(.forState(at: FileManager.default.temporaryDirectory.appendingPathComponent("unused").path))
+    registry.register(RecordingHandler(cloud: cloud, type: "drover.secret", replaceTriggers: [], sensitiveOutputs: ["value"]))
+    return registry
 }
 
 @Suite struct RenderingTests {
     @Test func defaultPlanMatchesGolden() async throws {
         let configuration = Blueprint(spec: .defaults(for: .current)).configuration()
-        let plan = try await Engine(registry: Blueprint.registry(), store: InMemoryStateStore()).plan(configuration)
+        let plan = try await Engine(registry: fakeRegistry(), store: InMemoryStateStore()).plan(configuration)
         try assertSnapshot(PlanRenderer().render(plan), named: "plan-current.txt")
     }
 
     @Test func changedSpecPlansDeletesAndHidesSecrets() async throws {
-        var registry = ProviderRegistry()
-        registry.register(FixedSecretHandler())
         let store = InMemoryStateStore()
-        let engine = Engine(registry: Blueprint.registry(with: registry), store: store)
+        let engine = Engine(registry: fakeRegistry(), store: store)
         // Create only the secrets; everything else stays planned.
         let base = Blueprint(spec: .defaults(for: .current)).configuration()
         let secrets = Set(base.resources.keys.filter { $0.type == "drover.secret" })
@@ -63,7 +47,7 @@ struct EchoHandler: ResourceHandler {
         spec.rancher.version = "v2.14.1"
         spec.admin.windowsPassword = "Correct-Horse-42"
         let text = PlanRenderer().render(try await engine.plan(Blueprint(spec: spec).configuration()))
-        #expect(!text.contains("SECRET-"))
+        #expect(!text.contains("/fake/"))
         #expect(!text.contains("Correct-Horse-42"))
         #expect(text.contains("adminPassword"))
         #expect(text.contains("(sensitive)"))
@@ -73,7 +57,7 @@ struct EchoHandler: ResourceHandler {
     /// Every action at once: update (nested and sensitive fields), replace with the forcing field, delete, create.
     @Test func changesPlanMatchesGolden() async throws {
         var registry = ProviderRegistry()
-        registry.register(EchoHandler())
+        registry.register(RecordingHandler(cloud: RecordingCloud(), type: "test.vm", replaceTriggers: ["location"], sensitiveInputs: ["password"]))
         let engine = Engine(registry: registry, store: InMemoryStateStore())
         func vm(_ name: String, _ inputs: [String: Value]) -> DesiredResource {
             DesiredResource(ResourceAddress(type: "test.vm", name: name), inputs: inputs)
@@ -107,9 +91,7 @@ struct EchoHandler: ResourceHandler {
     }
 
     @Test func noChangesSaysSo() async throws {
-        var registry = ProviderRegistry()
-        registry.register(FixedSecretHandler())
-        let engine = Engine(registry: registry, store: InMemoryStateStore())
+        let engine = Engine(registry: fakeRegistry(), store: InMemoryStateStore())
         let config = Configuration([DesiredResource("drover.secret/a", inputs: ["length": 16])])
         _ = try await engine.apply(try await engine.plan(config))
         #expect(PlanRenderer().render(try await engine.plan(config)) == "No changes. The infrastructure matches the configuration.\n")
@@ -125,6 +107,11 @@ struct EchoHandler: ResourceHandler {
         view.sink(EngineEvent(.succeeded, address: nic, operation: "create", elapsedSeconds: 3))
         view.sink(EngineEvent(.stillRunning, address: vm, operation: "create", elapsedSeconds: 80))
         view.sink(EngineEvent(.progress, address: vm, message: "provisioningState Creating"))
+        view.sink(EngineEvent(
+            .progress, address: "rancher.cluster_ready/windowshybrid", message: "3 of 4 nodes Ready",
+            table: ProgressTable(columns: ["node", "os", "state", "since"], rows: [
+                ["k8s-lin-0", "linux", "Ready", "2m10s"], ["k8s-win-0", "windows", "NotReady", "12m04s"],
+            ])))
         view.sink(EngineEvent(.stillRunning, address: vm, operation: "create", elapsedSeconds: 3725))
         view.sink(EngineEvent(.failed, address: vm, operation: "create", message: "SkuNotAvailable", elapsedSeconds: 3725))
         view.sink(EngineEvent(.skipped, address: "azure.vm_extension/k8s/win-0-vm/join"))
@@ -135,6 +122,14 @@ struct EchoHandler: ResourceHandler {
     @Test func jsonEventsAreOneObjectPerLine() throws {
         let lines = Lines()
         JSONEventView(write: { lines.append($0) }).sink(EngineEvent(.started, address: "azure.resource_group/k8s", operation: "create"))
-        #expect(lines.all == [#"{"address":"azure.resource_group/k8s","kind":"started","operation":"create"}"#])
+        #expect(lines.all == [#"{"address":"azure.resource_group/k8s","kind":"started","operation":"create","type":"event"}"#])
+    }
+
+    @Test func destroyEndsWithDestroyComplete() throws {
+        let lines = Lines()
+        let view = ProgressView(write: { lines.append($0) })
+        view.sink(EngineEvent(.planned, message: PlanMode.destroy.rawValue, counts: ["delete": 2]))
+        view.sink(EngineEvent(.finished, counts: ["delete": 2]))
+        #expect(lines.all == ["\nDestroy complete! Resources: 0 added, 0 changed, 2 destroyed."])
     }
 }

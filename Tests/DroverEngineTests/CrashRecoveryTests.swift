@@ -1,4 +1,5 @@
 import DroverEngine
+import DroverTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
     /// Ctrl-C during apply: the operation in flight finishes and is recorded, nothing new starts, and the next run
     /// does only what is left.
     @Test func stopSignalFinishesInFlightAndStartsNothingNew() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let stop = StopSignal()
         await cloud.setOnCreate { address in if address.name == "a" { stop.raise() } }
         let store = InMemoryStateStore()
@@ -35,7 +36,7 @@ import Testing
         let path = dir.appendingPathComponent("drover.state.json").path
         let crashed = dir.appendingPathComponent("crashed")
         try FileManager.default.createDirectory(at: crashed, withIntermediateDirectories: true)
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         await cloud.setOnCreate { address in
             guard address.name == "vm-0" else { return }
             for suffix in ["", ".journal"] where FileManager.default.fileExists(atPath: path + suffix) {
@@ -58,19 +59,23 @@ import Testing
         #expect(plan.changes.filter { $0.action != .noop }.map(\.address) == [address("vm-0")])
         let result = try await engine.apply(plan)
         #expect(result.succeeded)
-        #expect(await cloud.calls.map(\.description) == ["read fake.thing/vm-0"])
+        // The handler is handed the recorded token and polls the operation instead of creating again.
+        #expect(await cloud.calls.map(\.description) == ["poll fake.thing/vm-0"])
+        #expect(await cloud.calls.first?.resumeToken == "op-vm-0")
         #expect(result.state.pendingOperations.isEmpty)
         #expect(result.state.resources[address("vm-0")]?.outputs["id"] == "/fake/vm-0")
     }
 
-    @Test func pendingCreateThatNeverReachedTheCloudIsCreatedWithItsResumeToken() async throws {
-        let cloud = FakeCloud()
+    /// The handler gets the token, finds no operation behind it, and creates: once.
+    @Test func pendingCreateThatNeverReachedTheCloudIsCreatedOnce() async throws {
+        let cloud = RecordingCloud()
         var snapshot = StateSnapshot()
         snapshot.apply(.pending(PendingOperation(address: address("group"), kind: .create, startedAt: Date(), resumeToken: "op-x", inputs: ["name": "group"])))
         let engine = makeEngine(cloud, store: InMemoryStateStore(snapshot))
         let result = try await engine.apply(try await engine.plan(Configuration([thing("group")])))
         #expect(result.succeeded)
-        #expect(await cloud.calls.map(\.description) == ["read fake.thing/group", "create fake.thing/group"])
+        #expect(await cloud.calls.map(\.description) == ["create fake.thing/group"])
+        #expect(await cloud.calls.first?.resumeToken == "op-x")
     }
 
     @Test func tornLastJournalLineIsIgnored() async throws {

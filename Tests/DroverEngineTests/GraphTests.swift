@@ -1,4 +1,6 @@
 @testable import DroverEngine
+import DroverTestSupport
+import DroverTestSupport
 import Testing
 
 @Suite struct GraphTests {
@@ -16,6 +18,30 @@ import Testing
         #expect(await tracker.peak <= 3)
         let order = await tracker.order
         for node in 1..<40 { #expect(order.firstIndex(of: node / 3)! < order.firstIndex(of: node)!) }
+    }
+
+    /// Ten independent nodes, each held at a gate: exactly three start, no fourth until one is let go; a serial
+    /// walker would stall at one and fail.
+    @Test func walkerRunsExactlyItsParallelismAtOnce() async throws {
+        var graph = DependencyGraph<Int>()
+        for node in 0..<10 { graph.add(node) }
+        let tracker = ConcurrencyTracker()
+        let gate = Gate()
+        let walk = Task {
+            await GraphWalker(graph: graph, parallelism: 3).walk { node in
+                await tracker.enter(node)
+                await gate.wait()
+                await tracker.leave()
+                return true
+            }
+        }
+        while await tracker.current < 3 { await Task.yield() }
+        for _ in 0..<100 { await Task.yield() }
+        #expect(await tracker.current == 3)
+        await gate.open()
+        let outcomes = await walk.value
+        #expect(outcomes.count == 10 && outcomes.values.allSatisfy { $0 == .succeeded })
+        #expect(await tracker.peak == 3)
     }
 
     @Test func renderingIsStable() {

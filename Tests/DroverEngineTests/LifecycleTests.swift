@@ -1,4 +1,5 @@
 import DroverEngine
+import DroverTestSupport
 import Foundation
 import Testing
 
@@ -18,7 +19,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
 
 @Suite struct LifecycleTests {
     @Test func firstApplyCreatesInDependencyOrder() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         let plan = try await engine.plan(network())
         #expect(plan.counts[.create] == 5)
@@ -37,7 +38,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func reapplyIsANoOpWithZeroCalls() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         _ = try await engine.apply(try await engine.plan(network()))
         await cloud.resetCalls()
@@ -49,7 +50,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func inputChangeUpdatesInPlace() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         _ = try await engine.apply(try await engine.plan(network()))
         await cloud.resetCalls()
@@ -63,7 +64,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func replaceTriggerDeletesThenCreates() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         _ = try await engine.apply(try await engine.plan(network()))
         await cloud.resetCalls()
@@ -76,7 +77,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func removedResourceIsDeleted() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         _ = try await engine.apply(try await engine.plan(network()))
         await cloud.resetCalls()
@@ -88,7 +89,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func partialFailureFinishesSiblingsAndSkipsDependents() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         await cloud.failCreates([address("nic-0")])
         let events = EventRecorder()
         let engine = makeEngine(cloud, store: InMemoryStateStore(), events: events)
@@ -104,7 +105,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func destroyDeletesDependentsFirst() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         _ = try await engine.apply(try await engine.plan(network()))
         await cloud.resetCalls()
@@ -122,7 +123,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func targetLimitsApplyToDependenciesAndDestroyToDependents() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         let plan = try await engine.plan(network(), targets: [address("nic-0")])
         #expect(Set(plan.changes.map(\.address)) == [address("group"), address("vnet"), address("nic-0")])
@@ -133,7 +134,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func cycleIsReportedWithItsAddresses() async throws {
-        let engine = makeEngine(FakeCloud(), store: InMemoryStateStore())
+        let engine = makeEngine(RecordingCloud(), store: InMemoryStateStore())
         let config = Configuration([thing("a", ["x": ref("c")]), thing("b", ["x": ref("a")]), thing("c", ["x": ref("b")])])
         await #expect {
             _ = try await engine.plan(config)
@@ -144,18 +145,18 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
     }
 
     @Test func unknownReferenceIsRefused() async throws {
-        let engine = makeEngine(FakeCloud(), store: InMemoryStateStore())
+        let engine = makeEngine(RecordingCloud(), store: InMemoryStateStore())
         await #expect(throws: CodedError.self) { _ = try await engine.plan(Configuration([thing("a", ["x": ref("ghost")])])) }
     }
 
     @Test func refreshReportsDriftAndDeletion() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let engine = makeEngine(cloud, store: InMemoryStateStore())
         _ = try await engine.apply(try await engine.plan(network()))
-        _ = await cloud.put(address("nic-1"), "changed")
+        await cloud.drift(address("nic-1"), "name", to: "changed")
         await cloud.remove(address("vm-0"))
         let (state, drift) = try await engine.refresh()
-        #expect(drift[address("nic-1")] == ["echo", "generation"])
+        #expect(drift[address("nic-1")] == ["inputs.name", "outputs.echo", "outputs.generation"])
         #expect(drift[address("vm-0")] == ["(deleted)"])
         #expect(state.resources[address("vm-0")] == nil)
         let plan = try await engine.plan(network())
@@ -164,7 +165,7 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
 
     /// A create that takes long is reported as still running at every interval of the injected clock.
     @Test func longOperationsAreReportedStillRunning() async throws {
-        let cloud = FakeCloud()
+        let cloud = RecordingCloud()
         let gate = Gate()
         await cloud.setOnCreate { address in if address.name == "slow" { await gate.wait() } }
         let clock = ManualClock()

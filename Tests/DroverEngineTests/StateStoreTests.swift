@@ -1,4 +1,5 @@
 import DroverEngine
+import DroverTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("drover.state.json").path
-        let engine = makeEngine(FakeCloud(), store: FileStateStore(path: path))
+        let engine = makeEngine(RecordingCloud(), store: FileStateStore(path: path))
         _ = try await engine.apply(try await engine.plan(network()))
         _ = try await engine.apply(try await engine.plan(network(vmSize: "large")))
         for file in [path, path + ".backup"] {
@@ -35,10 +36,15 @@ import Testing
         } catch let error as StateLockedError {
             #expect(error.holder.id == first.id)
             #expect(error.description.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
-            #expect(error.remediation.contains("drover force-unlock \(first.id)"))
+            #expect(error.remediation.contains("still running on this host"))
         }
         await #expect(throws: CodedError.self) { try await other.forceUnlock(id: "wrong") }
-        try await other.forceUnlock(id: first.id)
+        // The holder (this process) still runs: breaking its lock needs `force`.
+        await #expect(throws: CodedError(code: "LockHolderRunning", message: "the lock is held by `apply`, pid \(getpid()), which is still running on this host",
+            remediation: "let it finish or stop it with Ctrl-C; `drover force-unlock \(first.id) --force` breaks the lock anyway, and two runs may then write the same state")) {
+            try await other.forceUnlock(id: first.id)
+        }
+        try await other.forceUnlock(id: first.id, force: true)
         let again = try await other.lock(operation: "destroy")
         try await other.unlock(again)
         #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
@@ -54,7 +60,7 @@ import Testing
 
     @Test func stalePlanIsRefused() async throws {
         let store = InMemoryStateStore()
-        let engine = makeEngine(FakeCloud(), store: store)
+        let engine = makeEngine(RecordingCloud(), store: store)
         let plan = try await engine.plan(network())
         _ = try await engine.apply(try await engine.plan(network()))
         await #expect(throws: CodedError.self) { _ = try await engine.apply(plan) }

@@ -43,7 +43,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work.deletingLastPathComponent()) }
         let handler = RKE1RancherHandler(workingDirectory: work, searchPath: bin.path)
         let reports = Lines()
-        let context = OperationContext(address: "local.rke1_rancher/rancher", report: { reports.append($0) })
+        let context = OperationContext(address: "local.rke1_rancher/rancher", report: { message, _ in reports.append(message) })
         let outputs = try await handler.create(Self.inputs, context: context)
 
         let log = try calls(work)
@@ -57,7 +57,7 @@ import Testing
         #expect(outputs.kubeconfigPath == work.appendingPathComponent("kube_config_cluster.yml").path)
         #expect(reports.all.contains("rke: INFO[0001] Finished building Kubernetes cluster successfully"))
 
-        #expect(try await handler.read(Self.inputs, prior: outputs, context: context) == outputs)
+        #expect(try await handler.read(Self.inputs, prior: outputs, context: context)?.outputs == outputs)
         var upgraded = Self.inputs
         upgraded.rancherVersion = "v2.3.1"
         _ = try await handler.update(from: Self.inputs, to: upgraded, prior: outputs, context: context)

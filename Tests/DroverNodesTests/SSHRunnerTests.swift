@@ -128,8 +128,10 @@ import Testing
         let server = try await TestSSHServer()
         defer { server.remove() }
         try await server.start()
-        await #expect(throws: CodedError.self) {
+        await #expect {
             _ = try await runner(server).run("sleep 30", on: target(server), timeout: .milliseconds(500))
+        } throws: { error in
+            (error as? CodedError)?.code == "SSHTimeout"
         }
     }
 }

@@ -1,4 +1,5 @@
 import DroverNodes
+import Foundation
 import DroverTestSupport
 import Testing
 
@@ -60,6 +61,19 @@ import Testing
     @Test(arguments: [#"a "b"#, "a 'b", "a \\"])
     func unclosedQuotesAreErrorsWithAColumn(_ input: String) {
         #expect(throws: ShellSyntaxError.self) { try POSIXShell.split(input) }
+    }
+
+    /// Our POSIX quoting, judged by the real `/bin/sh`: each word must reach a program as exactly one argument,
+    /// byte for byte (`printf '%s\0' "$@"` prints each argument NUL-terminated).
+    @Test func realShellReadsOurQuotingBackAsTheSameWords() async throws {
+        let alphabet = Array("ab -_'\"`$\\|;&(){}<>*?~#!%=:,./\t\n’\u{00E9}0")
+        var random = SplitMix64(state: 0x5E11)
+        func next() -> Int { Int.random(in: 0..<1_000_000, using: &random) }
+        let words = (0..<300).map { _ in String((0..<(1 + next() % 12)).map { _ in alphabet[next() % alphabet.count] }) }
+        let script = "set -- " + words.map(POSIXShell.quote).joined(separator: " ") + "\nprintf '%s\\0' \"$@\""
+        let out = try await ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init) == words)
     }
 
     /// Seeded random words of awkward characters come back unchanged through each quoting.

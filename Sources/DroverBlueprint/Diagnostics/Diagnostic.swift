@@ -39,6 +39,20 @@ public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible 
         self.fix = fix
     }
 
+    private enum CodingKeys: String, CodingKey { case severity, file, line, column, path, message, fix }
+
+    /// Every field, unknown ones as `null`, so each `--json` diagnostic line has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(path, forKey: .path)
+        try container.encode(message, forKey: .message)
+        try container.encode(fix, forKey: .fix)
+    }
+
     /// `file:line:column`, or as much of it as is known.
     public var location: String {
         guard let line else { return file }

@@ -26,11 +26,13 @@ public struct Blueprint: Sendable {
         let sku = Value.string(spec.azure.sku.rawValue)
 
         // Stage 1: infrastructure, per resource group (the seed's resourcegroup-, network- and node-modules).
-        func infrastructure(key: String, group: String, location: String, network: NetworkSettings, ports: [Int]) {
+        // Each rule is a destination port and its protocol, in Azure's securityRules spelling (`Tcp`, `Udp`;
+        // azure-api.md §5.1); VXLAN is UDP (peers.md P2: open UDP 4789 between all nodes).
+        func infrastructure(key: String, group: String, location: String, network: NetworkSettings, tcp: [Int], udp: [Int] = []) {
             resources.append(DesiredResource(ResourceAddress(type: "azure.resource_group", name: key), inputs: ["name": .string(group), "location": .string(location)]))
             resources.append(DesiredResource(ResourceAddress(type: "azure.network_security_group", name: key), inputs: [
                 "name": .string("\(group)-nsg"), "resourceGroup": ref("azure.resource_group", key, "name"), "location": .string(location),
-                "allowInboundTCP": .array(ports.map { .number(Double($0)) }),
+                "inboundRules": .array(tcp.map { ["port": .number(Double($0)), "protocol": "Tcp"] } + udp.map { ["port": .number(Double($0)), "protocol": "Udp"] }),
             ]))
             resources.append(DesiredResource(ResourceAddress(type: "azure.virtual_network", name: key), inputs: [
                 "name": .string("\(group)-vnet"), "resourceGroup": ref("azure.resource_group", key, "name"), "location": .string(location),
@@ -70,9 +72,9 @@ public struct Blueprint: Sendable {
 
         let rancherKey = "rancher", clusterKey = "k8s"
         let rancherPorts = spec.profile == .current ? [22, 80, 443, 6443, 9345] : [22, 80, 443, 6443, 2379, 2380, 10250]
-        infrastructure(key: rancherKey, group: spec.rancher.resourceGroup, location: spec.rancher.location, network: spec.rancher.network, ports: rancherPorts)
+        infrastructure(key: rancherKey, group: spec.rancher.resourceGroup, location: spec.rancher.location, network: spec.rancher.network, tcp: rancherPorts)
         infrastructure(key: clusterKey, group: spec.cluster.resourceGroup, location: spec.cluster.location, network: spec.cluster.network,
-            ports: [22, 80, 443, 6443, 9345, 10250, spec.cluster.cni.vxlanPort])
+            tcp: [22, 80, 443, 6443, 9345, 10250], udp: [spec.cluster.cni.vxlanPort])
         resources.append(DesiredResource(ResourceAddress(type: "azure.public_ip", name: "rancher/lb"), inputs: [
             "name": .string("\(spec.rancher.dnsLabel)-lb-pip"), "resourceGroup": ref("azure.resource_group", rancherKey, "name"),
             "location": .string(spec.rancher.location), "sku": sku, "allocation": "Static", "dnsLabel": .string(spec.rancher.dnsLabel),
@@ -201,17 +203,5 @@ public struct Blueprint: Sendable {
             outputs["windows_admin_password"] = OutputDeclaration(ref("drover.secret", "windows-admin", "value"), sensitive: true, description: "the Windows nodes' administrator password")
         }
         return Configuration(resources, outputs: outputs)
-    }
-
-    /// The handlers this build has, around `providers`; `workingDirectory` holds local tool files (rancher-2.3's
-    /// `cluster.yml`); every other type is declared for planning only.
-    public static func registry(with providers: ProviderRegistry = ProviderRegistry(), workingDirectory: URL? = nil) -> ProviderRegistry {
-        var registry = providers
-        if registry.handler(for: "drover.secret") == nil { registry.register(GeneratedSecretHandler()) }
-        if let workingDirectory, registry.handler(for: "local.rke1_rancher") == nil {
-            registry.register(RKE1RancherHandler(workingDirectory: workingDirectory.appendingPathComponent("rancher-2.3")))
-        }
-        ResourceCatalog.declareMissing(in: &registry)
-        return registry
     }
 }

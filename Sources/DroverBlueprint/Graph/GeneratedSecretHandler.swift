@@ -31,7 +31,9 @@ public struct GeneratedSecretHandler: ResourceHandler {
         Outputs(value: Self.generate(length: inputs.length, symbols: inputs.symbols))
     }
 
-    public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Outputs? { prior }
+    public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
+        prior.map { Observed($0) }
+    }
 
     public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs { prior }
 

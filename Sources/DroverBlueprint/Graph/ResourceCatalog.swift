@@ -35,7 +35,7 @@ public enum ResourceCatalog {
         Entry(type: "graph.client_secret", replaceTriggers: ["applicationId"], sensitiveInputs: [], sensitiveOutputs: ["secret"], provider: "DroverAzure"),
         Entry(type: "local.rke1_rancher", replaceTriggers: ["hostname"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverNodes"),
         Entry(type: "rancher.bootstrap", replaceTriggers: ["url"], sensitiveInputs: ["bootstrapPassword", "adminPassword"], sensitiveOutputs: ["token"], provider: "DroverRancher"),
-        Entry(type: "rancher.cluster", replaceTriggers: ["name", "kubernetesVersion", "cni"], sensitiveInputs: ["cloudCredential"], sensitiveOutputs: [], provider: "DroverRancher"),
+        Entry(type: "rancher.cluster", replaceTriggers: ["name", "cni"], sensitiveInputs: ["cloudCredential"], sensitiveOutputs: [], provider: "DroverRancher"),
         Entry(type: "rancher.registration_token", replaceTriggers: ["clusterId"], sensitiveInputs: [], sensitiveOutputs: ["token", "linuxCommand", "windowsCommand"], provider: "DroverRancher"),
         Entry(type: "rancher.cluster_ready", replaceTriggers: [], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverRancher"),
     ]
@@ -61,11 +61,11 @@ struct UnavailableHandler: ResourceHandler {
     private func unavailable() -> CodedError {
         CodedError(
             code: "ProviderUnavailable", message: "this build of Drover has no \(entry.provider) provider for \(entry.type) yet",
-            remediation: "use `drover plan` to review the graph; apply needs a build with \(entry.provider)")
+            remediation: "use `drover plan` to review the graph; apply needs a build with \(entry.provider)", nothingApplied: true)
     }
 
     func create(_ inputs: Value, context: OperationContext) async throws -> Value { throw unavailable() }
-    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Value? { throw unavailable() }
+    func read(_ inputs: Value, prior: Value?, context: OperationContext) async throws -> Observed<Value, Value>? { throw unavailable() }
     func update(from old: Value, to new: Value, prior: Value, context: OperationContext) async throws -> Value { throw unavailable() }
     func delete(_ inputs: Value, prior: Value, context: OperationContext) async throws { throw unavailable() }
 }

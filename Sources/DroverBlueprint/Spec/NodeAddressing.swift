@@ -49,10 +49,13 @@ extension ClusterSpec {
         var next = network?.azureAssignable?.lowerBound
         var nodes: [PlannedNode] = []
         for (p, pool) in cluster.nodePools.enumerated() {
-            if let first = pool.firstAddress { next = IPv4Address(first)?.value }
+            // A firstAddress that is not an address leaves this pool without addresses (validation reports it
+            // once) and the pools after it where they would have been, so one typo is one error.
+            let unreadable = pool.firstAddress.map { IPv4Address($0) == nil } ?? false
+            if let first = pool.firstAddress.flatMap { IPv4Address($0) } { next = first.value }
             for i in 0..<pool.count {
                 var address: IPv4Address?
-                if let value = next {
+                if !unreadable, let value = next {
                     address = IPv4Address(value)
                     next = value == .max ? nil : value + 1
                 }

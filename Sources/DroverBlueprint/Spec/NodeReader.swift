@@ -12,9 +12,9 @@ struct NodeReader {
         if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
     }
 
-    mutating func problem(_ node: Node?, _ path: String, _ message: String, fix: String? = nil) {
+    mutating func problem(_ node: Node?, _ path: String, _ message: String, fix: String? = nil, severity: Diagnostic.Severity = .error) {
         let mark = node?.mark
-        diagnostics.append(Diagnostic(.error, file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: path, message: message, fix: fix))
+        diagnostics.append(Diagnostic(severity, file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: path, message: message, fix: fix))
     }
 
     /// An absent or null node means "use the default".
@@ -157,6 +157,11 @@ struct NodeReader {
             if let v = int(cni["vxlanPort"], path: "cluster.cni.vxlanPort", range: 1...65_535) { cluster.cni.vxlanPort = v }
         }
         guard let pools = list(fields["nodePools"], path: "cluster.nodePools") else { return }
+        guard pools.count <= SpecLoader.maxPools else {
+            problem(fields["nodePools"], "cluster.nodePools", "\(pools.count) node pools; Drover builds at most \(SpecLoader.maxPools)",
+                fix: "give pools larger counts instead of listing more of them")
+            return
+        }
         cluster.nodePools = pools.enumerated().compactMap { index, node in readPool(node, path: "cluster.nodePools[\(index)]", profile: profile) }
     }
 
@@ -171,6 +176,7 @@ struct NodeReader {
             return nil
         }
         let os = choice(fields["os"], path: "\(path).os", as: NodeOS.self) ?? .linux
+        checkOperatingSystem(fields, path: path, name: name, os: os)
         var roles: [NodeRole] = os == .windows ? [.worker] : []
         if let items = list(fields["roles"], path: "\(path).roles") {
             roles = items.enumerated().compactMap { i, item in choice(item, path: "\(path).roles[\(i)]", as: NodeRole.self) }
@@ -185,6 +191,24 @@ struct NodeReader {
             vmSize: string(fields["vmSize"], path: "\(path).vmSize") ?? "Standard_D2s_v3",
             windowsVersion: os == .windows ? (choice(fields["windowsVersion"], path: "\(path).windowsVersion", as: WindowsVersion.self) ?? windowsDefault) : nil,
             firstAddress: string(fields["firstAddress"], path: "\(path).firstAddress"))
+    }
+}
+
+extension NodeReader {
+    /// A pool written for Windows that would silently become Linux: `windowsVersion` on a Linux pool is an error,
+    /// a Windows-sounding name without `os:` a warning.
+    mutating func checkOperatingSystem(_ fields: [String: Node], path: String, name: String, os: NodeOS) {
+        guard os == .linux else { return }
+        if let version = fields["windowsVersion"] {
+            problem(version, "\(path).windowsVersion",
+                fields["os"] == nil
+                    ? "pool `\(name)` sets windowsVersion but no `os:`, so it would be built as Linux"
+                    : "windowsVersion applies only to Windows pools, and pool `\(name)` is `os: linux`",
+                fix: fields["os"] == nil ? "add `os: windows` to the pool" : "remove windowsVersion, or set `os: windows`")
+        } else if fields["os"] == nil, name.lowercased().contains("win") {
+            problem(fields["name"], "\(path).os", "pool `\(name)` has no `os:` and will be built as Linux, though its name suggests Windows",
+                fix: "add `os: windows` (or `os: linux` to confirm)", severity: .warning)
+        }
     }
 }
 

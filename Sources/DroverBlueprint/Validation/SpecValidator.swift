@@ -3,8 +3,11 @@
 /// The rules encode what Azure and Rancher would otherwise refuse halfway through a run (facts cited per rule
 /// from `reference/azure-api.md`, `reference/rancher-api.md` and `reference/peers.md`).
 public struct SpecValidator: Sendable {
-    /// Creates a validator.
-    public init() {}
+    /// How files the spec names are read (the SSH public key).
+    public var files: SpecFiles
+
+    /// Creates a validator reading named files with `files`.
+    public init(files: SpecFiles = .local) { self.files = files }
 
     /// User names Azure refuses for VM administrators (OSProfile.adminUsername in the Compute spec).
     public static let disallowedAdminNames: Set<String> = [
@@ -22,6 +25,8 @@ public struct SpecValidator: Sendable {
     /// Every problem in `spec`; `positions` (from `SpecLoader`) locates them in `file`.
     public func validate(_ spec: ClusterSpec, positions: [String: SourcePosition], file: String) -> [Diagnostic] {
         var check = Checker(file: file, positions: positions)
+        // An absurd node count is refused before anything walks the nodes.
+        guard checkNodeCount(spec, &check) else { return check.diagnostics }
         checkNetworks(spec, &check)
         checkNames(spec, &check)
         checkAdmin(spec, &check)
@@ -30,6 +35,9 @@ public struct SpecValidator: Sendable {
         checkLegacy(spec, &check)
         checkTLS(spec, &check)
         checkJoinMethod(spec, &check)
+        checkVersions(spec, &check)
+        checkAzureValues(spec, &check)
+        checkSSHKey(spec, &check)
         return check.diagnostics.ordered
     }
 
@@ -74,6 +82,7 @@ public struct SpecValidator: Sendable {
         ] {
             let vnet = parse(network.vnet, "\(path).vnet", &check)
             let subnet = parse(network.subnet, "\(path).subnet", &check)
+            checkClusterRanges(path, vnet: vnet, subnet: subnet, &check)
             guard let subnet else { continue }
             if let vnet, !vnet.contains(subnet) {
                 check.error("\(path).subnet", "subnet \(subnet) is not inside the virtual network \(vnet)", fix: "choose a subnet within \(vnet), such as \(vnet.base)/\(min(32, max(vnet.prefix, 24)))")
@@ -84,6 +93,8 @@ public struct SpecValidator: Sendable {
             }
             let first = IPv4Address(usable.lowerBound), last = IPv4Address(usable.upperBound)
             var seen: [IPv4Address: PlannedNode] = [:]
+            // One cause reported once: a pool that runs out of room or collides says so once for all its nodes.
+            var repeats = RepeatedErrors()
             for node in nodes {
                 let explicit = node.specPath.hasPrefix("cluster.nodePools") && spec.cluster.nodePools.first { $0.name == node.pool }?.firstAddress != nil
                 let addressPath = explicit ? "\(node.specPath).firstAddress" : node.specPath
@@ -91,23 +102,47 @@ public struct SpecValidator: Sendable {
                     if let pool = spec.cluster.nodePools.first(where: { $0.name == node.pool }), let text = pool.firstAddress, IPv4Address(text) == nil {
                         if node.index == 0 { check.error(addressPath, "`\(text)` is not an IPv4 address", fix: "write an address between \(first) and \(last)") }
                     } else {
-                        check.error(node.specPath, "no address left in \(subnet) for \(node.vmName)", fix: "use a larger subnet or fewer nodes")
+                        repeats.add("room", node.specPath, "no address left in \(subnet) for \(node.vmName)", fix: "use a larger subnet or fewer nodes")
                     }
                     continue
                 }
                 if !usable.contains(address.value), !explicit {
-                    check.error(addressPath, "\(subnet) has no usable address left for \(node.vmName)", fix: "Azure can assign \(first) to \(last) there: use a larger subnet or fewer nodes")
+                    repeats.add("room", addressPath, "\(subnet) has no usable address left for \(node.vmName)", fix: "Azure can assign \(first) to \(last) there: use a larger subnet or fewer nodes")
                 } else if !usable.contains(address.value) {
                     let reserved = subnet.contains(address)
-                    check.error(addressPath,
+                    repeats.add(reserved ? "reserved" : "outside", addressPath,
                         reserved
                             ? "\(node.vmName) would get \(address), which Azure reserves (the first four and the last address of every subnet)"
                             : "\(node.vmName) would get \(address), which is outside the subnet \(subnet)",
                         fix: "static addresses in \(subnet) must lie between \(first) and \(last)")
                 } else if let other = seen[address] {
-                    check.error(addressPath, "\(node.vmName) and \(other.vmName) would both get \(address)", fix: "give the pools' firstAddress values ranges that do not overlap")
+                    repeats.add("collides with \(other.pool)", addressPath, "\(node.vmName) and \(other.vmName) would both get \(address)", fix: "give the pools' firstAddress values ranges that do not overlap")
                 }
                 seen[address] = seen[address] ?? node
+            }
+            repeats.report(into: &check)
+        }
+    }
+
+    /// Errors about many nodes for one cause, reported once with how many more nodes share it.
+    struct RepeatedErrors {
+        private var order: [String] = []
+        private var entries: [String: (path: String, message: String, fix: String, count: Int)] = [:]
+
+        mutating func add(_ cause: String, _ path: String, _ message: String, fix: String) {
+            let key = "\(path)|\(cause)"
+            if entries[key] == nil {
+                order.append(key)
+                entries[key] = (path, message, fix, 0)
+            }
+            entries[key]!.count += 1
+        }
+
+        func report(into check: inout Checker) {
+            for key in order {
+                let entry = entries[key]!
+                let more = entry.count - 1
+                check.error(entry.path, entry.message + (more > 0 ? " (and \(more) more node\(more == 1 ? "" : "s") like it)" : ""), fix: entry.fix)
             }
         }
     }

@@ -12,7 +12,7 @@ public struct DroverCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
             RefreshCommand.self, OutputCommand.self, GraphCommand.self, RenderCommand.self, StateCommand.self, ForceUnlockCommand.self,
-            PlaceCommand.self, WebhookCommand.self,
+            SimCommand.self, PlaceCommand.self, WebhookCommand.self,
         ])
 
     public init() {}
@@ -22,6 +22,9 @@ public struct DroverCommand: AsyncParsableCommand {
 public enum DroverMain {
     /// Runs the command line.
     public static func main(_ arguments: [String]? = nil) async {
+        // A reader that goes away (`drover plan | head -1`) makes writes fail instead of killing the process,
+        // so the run still ends the ordinary way and releases its state lock.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try DroverCommand.parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {
@@ -30,6 +33,12 @@ public enum DroverMain {
                 try command.run()
             }
         } catch {
+            if Console.isJSON || (arguments ?? Array(CommandLine.arguments.dropFirst())).contains("--json"),
+                let lines = ErrorRenderer.jsonLines(for: error)
+            {
+                lines.forEach { Console.out($0) }
+                DroverCommand.exit(withError: ErrorRenderer.exitCode(for: error))
+            }
             guard let message = ErrorRenderer.message(for: error) else { DroverCommand.exit(withError: error) }
             Console.err(message)
             DroverCommand.exit(withError: ErrorRenderer.exitCode(for: error))

@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: spec), !force {
             throw ValidationError("\(spec) already exists; pass --force to overwrite it")
         }
-        try StarterSpec.text(profile: profile).write(toFile: spec, atomically: true, encoding: .utf8)
+        try OutputFile.save(Data(StarterSpec.text(profile: profile).utf8), to: spec, mode: 0o644)
         Console.out("Wrote \(spec) (profile \(profile.rawValue)). Next: `drover validate`, then `drover plan`.")
     }
 }

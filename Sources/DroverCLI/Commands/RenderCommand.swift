@@ -19,19 +19,22 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: 1, sink: { _ in })
         let (spec, warnings) = try workspace.loadSpec()
-        for warning in warnings.ordered { Console.err(warning.description) }
+        Console.diagnostics(warnings)
         let secrets = showSensitive ? try await stateSecrets(spec, workspace.store) : .placeholders
         // Everything is rendered before the first file is written, so an error leaves nothing half-written.
         let artifacts = try NodeArtifacts(spec: spec).render(secrets)
-        let root = URL(fileURLWithPath: out)
         for artifact in artifacts {
-            let file = root.appendingPathComponent(artifact.path)
-            try FileManager.default.createDirectory(
-                at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try Data(artifact.content.utf8).write(to: file, options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: artifact.sensitive ? 0o600 : 0o644], ofItemAtPath: file.path)
-            Console.out("\(artifact.path)  (\(artifact.delivery.rawValue)\(artifact.sensitive ? ", holds secrets" : ""))")
+            // Paths stay as the user wrote them, so errors name them that way.
+            let file = (out as NSString).appendingPathComponent(artifact.path)
+            try OutputFile.createFolder((file as NSString).deletingLastPathComponent, mode: 0o700)
+            try OutputFile.save(Data(artifact.content.utf8), to: file, mode: artifact.sensitive ? 0o600 : 0o644)
+            if options.json {
+                Console.json("artifact", JSONLines.Artifact(path: artifact.path, delivery: artifact.delivery.rawValue, sensitive: artifact.sensitive))
+            } else {
+                Console.out("\(artifact.path)  (\(artifact.delivery.rawValue)\(artifact.sensitive ? ", holds secrets" : ""))")
+            }
         }
+        if options.json { return Console.json("rendered", JSONLines.Rendered(folder: out, files: artifacts.count)) }
         Console.out("\nWrote \(artifacts.count) files to \(out)/." + (showSensitive
             ? " They hold real secrets: files marked so are mode 0600; delete them when done."
             : " Secrets are shown as SENSITIVE.<name>; --show-sensitive writes the real values."))
@@ -46,7 +49,7 @@ struct RenderCommand: AsyncParsableCommand {
         if let v = output(ResourceAddress(type: "drover.secret", name: "rancher-bootstrap"), "value") { secrets.bootstrapPassword = v }
         if let v = output(ResourceAddress(type: "rancher.registration_token", name: spec.cluster.name), "token") { secrets.registrationToken = v }
         if let v = output(ResourceAddress(type: "rancher.bootstrap", name: "rancher"), "caChecksum") { secrets.caChecksum = v }
-        Console.err("Warning: --show-sensitive writes secrets into \(out)/; files holding them are mode 0600.")
+        Console.note("Warning: --show-sensitive writes secrets into \(out)/; files holding them are mode 0600.")
         return secrets
     }
 }

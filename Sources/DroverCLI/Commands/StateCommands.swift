@@ -11,9 +11,21 @@ struct RefreshCommand: AsyncParsableCommand {
     func run() async throws {
         let sink = options.eventSink
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: Engine.defaultParallelism, sink: sink)
-        let (_, drift) = try await workspace.store.withLock(operation: "refresh") { try await workspace.engine().refresh() }
-        if !options.json { Console.out(drift.isEmpty ? "No drift: every resource matches the state." : "\(drift.count) resource\(drift.count == 1 ? "" : "s") drifted; `drover plan` shows what apply would do.") }
+        let (_, drift) = try await LockedRun.run(workspace.store, operation: "refresh", note: Console.note) { _ in try await workspace.engine().refresh() }
+        if options.json { return Console.json("refreshed", JSONLines.Refreshed(drifted: drift.count)) }
+        Console.out(drift.isEmpty ? "No drift: every resource matches the state." : "\(drift.count) resource\(drift.count == 1 ? "" : "s") drifted; `drover plan` shows what apply would do.")
     }
+}
+
+/// The state at `path`; says there is none rather than showing an empty one.
+func recordedState(at path: String) async throws -> StateSnapshot {
+    let store = FileStateStore(path: path)
+    guard FileManager.default.fileExists(atPath: path) || FileManager.default.fileExists(atPath: store.journalPath) else {
+        throw CodedError(
+            code: "NoState", message: "there is no state at \(path): nothing has been applied with it yet",
+            remediation: "run `drover apply` first, or point --state at the state file")
+    }
+    return try await store.load()
 }
 
 /// `drover output`.
@@ -25,13 +37,13 @@ struct OutputCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "text or json.") var output = "text"
 
     func run() async throws {
-        let outputs = try await FileStateStore(path: state).load().outputs
+        let outputs = try await recordedState(at: state).outputs
         guard ["text", "json"].contains(output) else { throw ValidationError("-o must be text or json") }
         if let name {
             guard let value = outputs[name] else {
                 throw CodedError(code: "NoSuchOutput", message: "no output named \(name)", remediation: "known outputs: \(outputs.keys.sorted().joined(separator: ", "))")
             }
-            if value.sensitive, !showSensitive, output == "text" {
+            if value.sensitive, !showSensitive {
                 throw CodedError(code: "Sensitive", message: "\(name) is sensitive", remediation: "pass --show-sensitive to print it")
             }
             Console.out(output == "json" ? value.value.rendered : (value.value.stringValue ?? value.value.rendered))
@@ -66,8 +78,13 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         guard let format = GraphFormat(rawValue: format) else { throw ValidationError("--format must be dot or mermaid") }
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: 1, sink: { _ in })
-        let spec = try workspace.loadSpec().spec
-        Console.out(Blueprint(spec: spec).configuration().graph().render(as: format), terminator: "")
+        let (spec, warnings) = try workspace.loadSpec()
+        Console.diagnostics(warnings)
+        let graph = Blueprint(spec: spec).configuration().graph()
+        guard options.json else { return Console.out(graph.render(as: format), terminator: "") }
+        for node in graph.nodes {
+            Console.json("resource", JSONLines.Resource(address: node.description, dependsOn: (graph.dependencies[node] ?? []).sorted().map(\.description)))
+        }
     }
 }
 
@@ -80,7 +97,7 @@ struct StateCommand: AsyncParsableCommand {
         @Option(help: "The state file.") var state = "drover.state.json"
 
         func run() async throws {
-            let snapshot = try await FileStateStore(path: state).load()
+            let snapshot = try await recordedState(at: state)
             for address in snapshot.resources.keys.sorted() { Console.out(address.description) }
             for (address, op) in snapshot.pendingOperations.sorted(by: { $0.key < $1.key }) {
                 Console.out("\(address) (interrupted \(op.kind.rawValue); the next apply resumes it)")
@@ -95,7 +112,7 @@ struct StateCommand: AsyncParsableCommand {
         @Flag(name: .customLong("show-sensitive"), help: "Print sensitive values.") var showSensitive = false
 
         func run() async throws {
-            let snapshot = try await FileStateStore(path: state).load()
+            let snapshot = try await recordedState(at: state)
             guard let parsed = ResourceAddress(parsing: address), let resource = snapshot.resources[parsed] else {
                 throw CodedError(code: "NoSuchResource", message: "\(address) is not in the state", remediation: "list addresses with `drover state list`")
             }
@@ -121,9 +138,10 @@ struct ForceUnlockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "force-unlock", abstract: "Break a state lock left by a killed run.")
     @Option(help: "The state file.") var state = "drover.state.json"
     @Argument(help: "The lock id printed in the lock error.") var id: String
+    @Flag(help: "Break the lock even though its holder is still running on this host.") var force = false
 
     func run() async throws {
-        try await FileStateStore(path: state).forceUnlock(id: id)
+        try await FileStateStore(path: state).forceUnlock(id: id, force: force)
         Console.out("The state lock \(id) was removed. Make sure no other drover is running on this state.")
     }
 }

@@ -10,21 +10,22 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: 1, sink: { _ in })
-        let warnings: [Diagnostic]
+        let diagnostics: [Diagnostic]
         do {
-            warnings = try workspace.loadSpec().warnings
+            diagnostics = try workspace.loadSpec().warnings
         } catch let error as SpecInvalidError where options.json {
-            try printJSON(error.diagnostics)
+            report(error.diagnostics)
             throw ExitCode.failure
         }
-        if options.json { return try printJSON(warnings) }
-        for warning in warnings.ordered { Console.err(warning.description) }
-        Console.out("The spec is valid\(warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))").")
+        if options.json { return report(diagnostics) }
+        Console.diagnostics(diagnostics)
+        Console.out("The spec is valid\(diagnostics.isEmpty ? "" : " (\(diagnostics.count) warning\(diagnostics.count == 1 ? "" : "s"))").")
     }
 
-    private func printJSON(_ diagnostics: [Diagnostic]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        Console.out(String(decoding: try encoder.encode(diagnostics.ordered), as: UTF8.self))
+    /// `diagnostic` lines and the closing `validated` line.
+    private func report(_ diagnostics: [Diagnostic]) {
+        Console.diagnostics(diagnostics)
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        Console.json("validated", JSONLines.Validated(valid: errors == 0, errors: errors, warnings: diagnostics.count - errors))
     }
 }

@@ -22,25 +22,28 @@ struct OperationRunner {
         let sink = options.eventSink
         let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: sink)
         let (spec, warnings) = try workspace.loadSpec()
-        for warning in warnings.ordered where !options.json { Console.err(warning.description) }
+        Console.diagnostics(warnings)
         let configuration = Blueprint(spec: spec).configuration()
         let engine = workspace.engine()
-        return try await workspace.store.withLock(operation: planOnly ? "plan" : mode.rawValue) {
+        return try await LockedRun.run(workspace.store, operation: planOnly ? "plan" : mode.rawValue, note: Console.note) { run in
             let plan = try await engine.plan(configuration, mode: mode, targets: Set(addresses))
-            if !options.json { Console.out(PlanRenderer().render(plan)) }
+            if options.json {
+                for change in plan.changes where change.action != .noop { Console.json("change", JSONLines.Change(change)) }
+            } else {
+                Console.out(PlanRenderer().render(plan))
+            }
             guard plan.hasChanges else { return .noChanges }
             if planOnly { return .changes }
             if !autoApprove { try confirm(mode) }
             let stop = StopSignal()
-            let interrupts = InterruptHandler.install {
-                Console.err("\nInterrupt received: finishing the operations in flight and saving state; nothing new starts."
+            run.stopGracefully {
+                Console.note("Interrupt received: finishing the operations in flight and saving state; nothing new starts."
                     + "\nPress Ctrl-C again to quit at once (the journal keeps the state safe either way).")
                 stop.raise()
             }
-            defer { interrupts.cancel() }
             let result = try await engine.apply(plan, stop: stop)
             if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
-            guard result.succeeded else { 
+            guard result.succeeded else {
                 throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count, notStarted: result.notStarted.count)
             }
             return .changes
@@ -48,6 +51,11 @@ struct OperationRunner {
     }
 
     private func confirm(_ mode: PlanMode) throws {
+        if options.json {
+            throw CodedError(
+                code: "ConfirmationNeeded", message: "\(mode.rawValue) --json cannot ask for confirmation (a prompt is not a JSON line)",
+                remediation: "review `drover plan`, then run `drover \(mode.rawValue) --json --auto-approve`")
+        }
         guard isatty(0) == 1 else {
             throw CodedError(
                 code: "ConfirmationNeeded", message: "\(mode.rawValue) needs confirmation and standard input is not a terminal",

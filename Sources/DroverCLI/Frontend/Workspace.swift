@@ -23,8 +23,7 @@ struct Workspace {
     var store: FileStateStore { FileStateStore(path: statePath) }
 
     func engine() -> Engine {
-        // Local tool files (rancher-2.3's cluster.yml and kubeconfig) live beside the state, in `.drover/`.
-        let folder = URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover")
-        return Engine(registry: Blueprint.registry(workingDirectory: folder), store: store, parallelism: parallelism, sink: sink)
+        Engine(
+            registry: CompositionRoot.registry(.forState(at: statePath)), store: store, parallelism: parallelism, sink: sink)
     }
 }

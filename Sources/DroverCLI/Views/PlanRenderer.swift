@@ -1,6 +1,7 @@
 import DroverEngine
 
-/// Renders a plan the way Terraform does: `+` create, `~` update, `-/+` replace, `-` delete, with the changed fields.
+/// Renders a plan the way Terraform does: `+` create, `~` update, `-/+` replace (`+/-` when the new object is
+/// created first), `-` delete, `<=` read a data source, with the changed fields.
 public struct PlanRenderer: Sendable {
     /// Creates a renderer.
     public init() {}
@@ -8,7 +9,7 @@ public struct PlanRenderer: Sendable {
     /// The plan as text; sensitive values always show as `(sensitive)`.
     public func render(_ plan: Plan) -> String {
         let changes = plan.changes.filter { $0.action != .noop }
-        guard !changes.isEmpty else {
+        guard !changes.isEmpty || !plan.deposedDeletions.isEmpty else {
             return "No changes. The infrastructure matches the configuration.\n"
         }
         var out = "Drover will perform the following actions:\n"
@@ -19,17 +20,22 @@ public struct PlanRenderer: Sendable {
             switch change.action {
             case .create: symbol = "  +"
             case .update: symbol = "  ~"
-            case .replace: symbol = "-/+"
+            case .replace: symbol = change.createBeforeDestroy ? "+/-" : "-/+"
             case .delete: symbol = "  -"
+            case .read: symbol = " <="
             case .noop: symbol = "   "
             }
             out += "\(symbol) \(change.address)\n"
             out += fields(change).map { "      \($0)\n" }.joined()
         }
+        for address in plan.deposedDeletions {
+            out += "\n  # \(address) (deposed object) will be destroyed (left by an interrupted replacement)\n"
+            out += "  - \(address)\n"
+        }
         let counts = plan.counts
         let add = (counts[.create] ?? 0) + (counts[.replace] ?? 0)
         let change = counts[.update] ?? 0
-        let destroy = (counts[.delete] ?? 0) + (counts[.replace] ?? 0)
+        let destroy = (counts[.delete] ?? 0) + (counts[.replace] ?? 0) + plan.deposedDeletions.count
         out += "\nPlan: \(add) to add, \(change) to change, \(destroy) to destroy.\n"
         return out
     }
@@ -39,8 +45,9 @@ public struct PlanRenderer: Sendable {
         switch change.action {
         case .create: text = "will be created"
         case .update: text = "will be updated in place"
-        case .replace: text = "must be replaced"
+        case .replace: text = change.createBeforeDestroy ? "must be replaced, the new one created first" : "must be replaced"
         case .delete: text = "will be destroyed"
+        case .read: text = "will be read during apply"
         case .noop: text = "is unchanged"
         }
         if let reason = change.reason { text += " (\(reason))" }
@@ -55,7 +62,7 @@ public struct PlanRenderer: Sendable {
 
     private func fields(_ change: ResourceChange) -> [String] {
         switch change.action {
-        case .create:
+        case .create, .read:
             guard case .object(let after)? = change.after else { return [] }
             let width = after.keys.map(\.count).max() ?? 0
             return after.keys.sorted().map { key in

@@ -7,6 +7,8 @@ public final class ProgressView: @unchecked Sendable {
     // @unchecked: `write` is called under `lock`, so lines from concurrent events never interleave.
     private let lock = NSLock()
     private let write: @Sendable (String) -> Void
+    /// "Apply" or "Destroy", from the plan's mode, for the closing line.
+    private var run = "Apply"
 
     /// Creates a view writing lines through `write`.
     public init(write: @escaping @Sendable (String) -> Void) {
@@ -33,6 +35,17 @@ public final class ProgressView: @unchecked Sendable {
         return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
     }
 
+    /// A progress table as aligned columns, heading first.
+    static func lines(of table: ProgressTable) -> [String] {
+        let rows = [table.columns] + table.rows
+        let widths = table.columns.indices.map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+    }
+
     func handle(_ event: EngineEvent) {
         lock.lock()
         defer { lock.unlock() }
@@ -43,6 +56,7 @@ public final class ProgressView: @unchecked Sendable {
             write("\(name): \(verb.ing)...\(event.message.map { " (\($0))" } ?? "")")
         case .progress:
             write("\(name): \(event.message ?? "")")
+            if let table = event.table { for line in Self.lines(of: table) { write("    \(line)") } }
         case .stillRunning:
             write("\(name): Still \(verb.ing.lowercased())... [\(Self.duration(event.elapsedSeconds ?? 0)) elapsed]")
         case .succeeded:
@@ -57,13 +71,15 @@ public final class ProgressView: @unchecked Sendable {
             let c = event.counts ?? [:]
             let done = "\(c["create"] ?? 0) added, \(c["update"] ?? 0) changed, \(c["delete"] ?? 0) destroyed."
             if let stopped = c["interrupted"] {
-                write("\nApply interrupted: \(stopped) not started, \(c["failed"] ?? 0) failed, \(c["skipped"] ?? 0) skipped; \(done)")
+                write("\n\(run) interrupted: \(stopped) not started, \(c["failed"] ?? 0) failed, \(c["skipped"] ?? 0) skipped; \(done)")
             } else if let failed = c["failed"] {
-                write("\nApply incomplete: \(failed) failed, \(c["skipped"] ?? 0) skipped; \(done)")
+                write("\n\(run) incomplete: \(failed) failed, \(c["skipped"] ?? 0) skipped; \(done)")
             } else {
-                write("\nApply complete! Resources: \(done)")
+                write("\n\(run) complete! Resources: \(done)")
             }
-        case .outputs, .planned:
+        case .planned:
+            run = event.message == PlanMode.destroy.rawValue ? "Destroy" : "Apply"
+        case .outputs:
             break
         }
     }
@@ -78,10 +94,8 @@ public struct JSONEventView: Sendable {
 
     /// The sink to give the engine.
     public var sink: EngineEventSink {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return { event in
-            if let data = try? encoder.encode(event), let line = String(data: data, encoding: .utf8) { write(line) }
+        { event in
+            write(JSONLines.line("event", event))
         }
     }
 }

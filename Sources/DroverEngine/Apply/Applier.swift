@@ -4,75 +4,30 @@ import Foundation
 struct Applier: Sendable {
     let registry: ProviderRegistry
     let store: any StateStore
+    /// Already scrubbing: every event is passed through `scrubber` first.
     let sink: EngineEventSink
+    let scrubber: Scrubber
     let clock: any EngineClock
     let parallelism: Int
     let stop: StopSignal?
     let stillRunningInterval: Double
+    let operationTimeout: Double?
 
-    /// One unit of work: deleting a resource, or creating/updating it.
-    struct Step: Hashable, Comparable, Sendable, CustomStringConvertible {
-        enum Phase: Int, Sendable { case delete = 0, apply = 1 }
-        var address: ResourceAddress
-        var phase: Phase
-        static func < (a: Step, b: Step) -> Bool {
-            a.address != b.address ? a.address < b.address : a.phase.rawValue < b.phase.rawValue
-        }
-        var description: String { "\(address) (\(phase == .delete ? "delete" : "apply"))" }
-    }
-
-    /// Orders steps: creations after what they depend on, deletions before what the deleted resource depended on.
-    static func stepGraph(for plan: Plan) -> DependencyGraph<Step> {
-        var graph = DependencyGraph<Step>()
-        var changes: [ResourceAddress: Action] = [:]
-        for change in plan.changes where change.action != .noop {
-            changes[change.address] = change.action
-            switch change.action {
-            case .create, .update:
-                graph.add(Step(address: change.address, phase: .apply))
-            case .replace:
-                graph.add(Step(address: change.address, phase: .apply), dependsOn: Step(address: change.address, phase: .delete))
-            case .delete:
-                graph.add(Step(address: change.address, phase: .delete))
-            case .noop:
-                break
-            }
-        }
-        for (address, action) in changes {
-            if action != .delete, let desired = plan.configuration.resources[address] {
-                for dependency in desired.dependencies where changes[dependency].map({ $0 != .delete }) == true {
-                    graph.add(Step(address: address, phase: .apply), dependsOn: Step(address: dependency, phase: .apply))
-                }
-            }
-        }
-        // A resource is deleted only after everything recorded as depending on it is deleted, or updated away from it.
-        for resource in plan.prior.resources.values {
-            for dependency in resource.dependencies {
-                guard let dependencyAction = changes[dependency], dependencyAction == .delete || dependencyAction == .replace else { continue }
-                let deletion = Step(address: dependency, phase: .delete)
-                switch changes[resource.address] {
-                case .delete?, .replace?:
-                    graph.add(deletion, dependsOn: Step(address: resource.address, phase: .delete))
-                case .update? where dependencyAction == .delete:
-                    graph.add(deletion, dependsOn: Step(address: resource.address, phase: .apply))
-                default:
-                    break
-                }
-            }
-        }
-        return graph
-    }
+    /// How often a resumed operation re-reads a resource the remote side is still provisioning.
+    static let settlePollSeconds = 5.0
+    /// How long a resumed operation waits for a resource to stop provisioning.
+    static let settleTimeoutSeconds = 3600.0
 
     func run(_ plan: Plan) async throws -> ApplyResult {
-        let recorder = StateRecorder(snapshot: plan.prior, store: store)
-        let graph = Self.stepGraph(for: plan)
+        let recorder = StateRecorder(snapshot: plan.prior, store: store, scrubber: scrubber)
+        let graph = StepGraph.build(for: plan)
         let changes = Dictionary(plan.changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        let failures = FailureLog()
+        let log = RunLog()
         let heartbeat = Task { [clock, sink, stillRunningInterval] in
             while true {
                 try await clock.sleep(seconds: stillRunningInterval)
                 let now = clock.now()
-                for (address, entry) in await failures.running.sorted(by: { $0.key < $1.key })
+                for (address, entry) in await log.running.sorted(by: { $0.key < $1.key })
                 where now - entry.since >= stillRunningInterval {
                     sink(EngineEvent(.stillRunning, address: address, operation: entry.operation, elapsedSeconds: now - entry.since))
                 }
@@ -80,27 +35,21 @@ struct Applier: Sendable {
         }
         defer { heartbeat.cancel() }
         let outcomes = await GraphWalker(graph: graph, parallelism: parallelism).walk(stop: stop) { step in
-            guard let change = changes[step.address] else { return false }
-            return await perform(step, change: change, plan: plan, recorder: recorder, failures: failures)
+            await perform(step, change: changes[step.address], plan: plan, recorder: recorder, log: log)
         }
-        let skipped = outcomes.filter { $0.value == .skipped }.map(\.key.address)
-        for address in Set(skipped).sorted() {
+        let skipped = Set(outcomes.filter { $0.value == .skipped }.map(\.key.address))
+        for address in skipped.sorted() {
             sink(EngineEvent(.skipped, address: address, message: "not started: a resource it depends on failed"))
         }
-        let notStarted = Set(graph.nodes.filter { outcomes[$0] == nil }.map(\.address)).subtracting(skipped).sorted()
+        let interrupted = await log.interrupted
+        let notStarted = Set(graph.nodes.filter { outcomes[$0] == nil }.map(\.address)).union(interrupted)
+            .subtracting(skipped).sorted()
 
-        var outputs: [String: OutputState] = [:]
-        if plan.mode == .apply {
-            let live = await recorder.snapshot
-            for (name, declaration) in plan.configuration.outputs {
-                let value = declaration.value.resolvingReferences { live.resources[$0.address]?.outputs.value(at: $0.path) }
-                if value.isFullyKnown { outputs[name] = OutputState(value: value, sensitive: declaration.sensitive) }
-            }
-        }
+        let outputs = plan.mode == .apply ? await resolveOutputs(plan, recorder: recorder) : [:]
         let state = try await recorder.commit(outputs: outputs)
-        let failed = await failures.all
+        let failed = await log.failures
         var completed: [String: Int] = [:]
-        for entry in await failures.completed { completed[entry, default: 0] += 1 }
+        for entry in await log.completed { completed[entry, default: 0] += 1 }
         if plan.mode == .apply {
             let visible = outputs.filter { !$0.value.sensitive }.mapValues(\.value)
             let hidden = outputs.filter(\.value.sensitive).keys.sorted()
@@ -108,23 +57,41 @@ struct Applier: Sendable {
         }
         var counts = completed
         if !failed.isEmpty { counts["failed"] = failed.count }
-        if !skipped.isEmpty { counts["skipped"] = Set(skipped).count }
+        if !skipped.isEmpty { counts["skipped"] = skipped.count }
         if !notStarted.isEmpty { counts["interrupted"] = notStarted.count }
         sink(EngineEvent(.finished, counts: counts))
         return ApplyResult(
-            state: state, failures: failed.sorted { $0.address < $1.address }, skipped: Set(skipped).sorted(),
+            state: state, failures: failed.sorted { $0.address < $1.address }, skipped: skipped.sorted(),
             notStarted: notStarted, completed: completed)
     }
 
-    /// Collects running, failed and completed operations from concurrent steps.
-    actor FailureLog {
-        var all: [ResourceFailure] = []
+    /// The configuration's outputs from the live state; an output holding a secret is sensitive whatever it declared.
+    private func resolveOutputs(_ plan: Plan, recorder: StateRecorder) async -> [String: OutputState] {
+        let live = await recorder.snapshot
+        let secrets = live.secrets
+        var outputs: [String: OutputState] = [:]
+        for (name, declaration) in plan.configuration.outputs {
+            let value = declaration.value.resolvingReferences { live.resources[$0.address]?.outputs.value(at: $0.path) }
+            guard value.isFullyKnown else { continue }
+            outputs[name] = OutputState(value: value, sensitive: declaration.sensitive || secrets.isContained(in: value))
+        }
+        return outputs
+    }
+
+    /// Collects running, failed, interrupted and completed operations from concurrent steps.
+    actor RunLog {
+        var failures: [ResourceFailure] = []
+        var interrupted: [ResourceAddress] = []
         var completed: [String] = []
         var running: [ResourceAddress: (operation: String, since: Double)] = [:]
         func start(_ address: ResourceAddress, _ operation: String, at time: Double) { running[address] = (operation, time) }
-        func add(_ failure: ResourceFailure) {
+        func fail(_ failure: ResourceFailure) {
             running[failure.address] = nil
-            all.append(failure)
+            failures.append(failure)
+        }
+        func interrupt(_ address: ResourceAddress) {
+            running[address] = nil
+            interrupted.append(address)
         }
         func done(_ address: ResourceAddress, _ operation: String) {
             running[address] = nil
@@ -133,131 +100,66 @@ struct Applier: Sendable {
     }
 
     private func perform(
-        _ step: Step, change: ResourceChange, plan: Plan, recorder: StateRecorder, failures: FailureLog
+        _ step: StepGraph.Step, change: ResourceChange?, plan: Plan, recorder: StateRecorder, log: RunLog
     ) async -> Bool {
         let address = step.address
         let handler = registry.handler(for: address.type)
-        var operation = step.phase == .delete ? "delete" : (change.action == .update ? "update" : "create")
+        var operation = step.operationName(change)
         let started = clock.now()
-        sink(EngineEvent(.started, address: address, operation: operation, message: change.resuming ? "resuming an interrupted operation" : nil))
-        await failures.start(address, operation, at: started)
+        let resuming = change?.resuming == true && step.phase != .deleteDeposed
+        sink(EngineEvent(.started, address: address, operation: operation, message: resuming ? "resuming an interrupted operation" : nil))
+        await log.start(address, operation, at: started)
         do {
             guard let handler else {
-                throw CodedError(code: "UnknownResourceType", message: "no provider handles \(address.type)")
+                throw CodedError(code: "UnknownResourceType", message: "no provider handles \(address.type)", nothingApplied: true)
             }
-            if step.phase == .delete {
-                try await delete(address, handler: handler, recorder: recorder)
-            } else {
-                operation = try await createOrUpdate(address, change: change, plan: plan, handler: handler, recorder: recorder)
+            let operations = Operations(applier: self, address: address, handler: handler, recorder: recorder)
+            switch step.phase {
+            case .delete: operation = try await operations.delete()
+            case .deleteDeposed: operation = try await operations.deleteDeposed()
+            case .apply:
+                guard let change, let desired = plan.configuration.resources[address] else {
+                    throw CodedError(code: "NotInConfiguration", message: "\(address) is not in the configuration", nothingApplied: true)
+                }
+                operation = try await operations.apply(change, desired: desired)
             }
             sink(EngineEvent(.succeeded, address: address, operation: operation, elapsedSeconds: clock.now() - started))
-            await failures.done(address, operation)
+            await log.done(address, operation)
             return true
         } catch {
-            if !(error is CancellationError), !Task.isCancelled, await recorder.pending(address) != nil {
-                try? await recorder.record(.pendingCleared(address))
-            }
-            let failure = ResourceFailure(address: address, operation: operation, error: error)
-            sink(
-                EngineEvent(
-                    .failed, address: address, operation: operation, message: failure.message, code: failure.code,
-                    remediation: failure.remediation, elapsedSeconds: clock.now() - started))
-            await failures.add(failure)
+            return await failed(address, operation: operation, error: error, started: started, recorder: recorder, log: log)
+        }
+    }
+
+    /// Records a failed step: the pending operation stays unless the error says nothing was applied.
+    private func failed(
+        _ address: ResourceAddress, operation: String, error: any Error, started: Double, recorder: StateRecorder, log: RunLog
+    ) async -> Bool {
+        let coded = error as? CodedError
+        if coded?.code == CodedError.interrupted.code || error is CancellationError {
+            sink(EngineEvent(.skipped, address: address, operation: operation, message: CodedError.interrupted.message))
+            await log.interrupt(address)
             return false
         }
+        if coded?.nothingApplied == true, await recorder.pending(address) != nil {
+            try? await recorder.record(.pendingCleared(address))
+        }
+        let failure = scrubber.scrub(ResourceFailure(address: address, operation: operation, error: error))
+        sink(
+            EngineEvent(
+                .failed, address: address, operation: operation, message: failure.message, code: failure.code,
+                remediation: failure.remediation, elapsedSeconds: clock.now() - started))
+        await log.fail(failure)
+        return false
     }
 
-    private func context(_ address: ResourceAddress, resumeToken: String?, recorder: StateRecorder) -> OperationContext {
+    func context(
+        _ address: ResourceAddress, _ operation: OperationKind, resumeToken: String?, recorder: StateRecorder
+    ) -> OperationContext {
         let sink = self.sink
         return OperationContext(
-            address: address, resumeToken: resumeToken,
-            recordResumeToken: { token in try await recorder.record(.resumeToken(address, token)) },
-            report: { message in sink(EngineEvent(.progress, address: address, message: message)) })
-    }
-
-    private func sensitivePaths(_ handler: AnyResourceHandler, inputs: Value, outputs: Value) -> [String] {
-        handler.sensitiveInputs.filter { inputs[$0] != nil }.map { "inputs.\($0)" }
-            + handler.sensitiveOutputs.filter { outputs[$0] != nil }.map { "outputs.\($0)" }
-    }
-
-    /// Creates, adopts or updates the resource; returns the operation actually performed.
-    private func createOrUpdate(
-        _ address: ResourceAddress, change: ResourceChange, plan: Plan, handler: AnyResourceHandler, recorder: StateRecorder
-    ) async throws -> String {
-        guard let desired = plan.configuration.resources[address] else {
-            throw CodedError(code: "NotInConfiguration", message: "\(address) is not in the configuration")
-        }
-        var resolved: [OutputReference: Value] = [:]
-        for reference in Value.object(desired.inputs).references {
-            resolved[reference] = await recorder.outputs(reference)
-        }
-        let missing = Value.object(desired.inputs).references.filter { resolved[$0] == nil }
-        guard missing.isEmpty else {
-            throw CodedError(
-                code: "MissingOutput",
-                message: "referenced outputs do not exist: \(missing.map(\.description).joined(separator: ", "))")
-        }
-        let inputs = Value.object(desired.inputs).resolvingReferences { resolved[$0] }
-        let dependencies = desired.dependencies.sorted()
-        let prior = await recorder.resource(address)
-
-        func record(_ outputs: Value) async throws {
-            try await recorder.record(
-                .resource(
-                    ResourceState(
-                        address: address, inputs: inputs, outputs: outputs, dependencies: dependencies,
-                        sensitivePaths: sensitivePaths(handler, inputs: inputs, outputs: outputs))))
-        }
-        func update(from prior: ResourceState) async throws -> String {
-            if prior.inputs == inputs {
-                try await record(prior.outputs)
-                return "read"
-            }
-            try await recorder.record(.pending(PendingOperation(address: address, kind: .update, startedAt: Date(), inputs: inputs)))
-            let outputs = try await handler.update(
-                prior.inputs, inputs, prior.outputs, context(address, resumeToken: nil, recorder: recorder))
-            try await record(outputs)
-            return "update"
-        }
-
-        if change.resuming, let pending = await recorder.pending(address) {
-            let ctx = context(address, resumeToken: pending.resumeToken, recorder: recorder)
-            if let found = try await handler.read(inputs, prior?.outputs, ctx) {
-                // The interrupted operation reached the remote side: adopt what exists instead of creating it twice.
-                if let prior, prior.inputs != inputs {
-                    return try await update(from: ResourceState(address: address, inputs: prior.inputs, outputs: found))
-                }
-                try await record(found)
-                return "read"
-            }
-            let outputs = try await handler.create(inputs, ctx)
-            try await record(outputs)
-            return "create"
-        }
-        if change.action == .update, let prior {
-            return try await update(from: prior)
-        }
-        try await recorder.record(.pending(PendingOperation(address: address, kind: .create, startedAt: Date(), inputs: inputs)))
-        let outputs = try await handler.create(inputs, context(address, resumeToken: nil, recorder: recorder))
-        try await record(outputs)
-        return "create"
-    }
-
-    private func delete(_ address: ResourceAddress, handler: AnyResourceHandler, recorder: StateRecorder) async throws {
-        var prior = await recorder.resource(address)
-        let pending = await recorder.pending(address)
-        if prior == nil, let pending {
-            // Only a pending operation is known: find out whether it left anything behind.
-            let ctx = context(address, resumeToken: pending.resumeToken, recorder: recorder)
-            guard let found = try await handler.read(pending.inputs, nil, ctx) else {
-                try await recorder.record(.pendingCleared(address))
-                return
-            }
-            prior = ResourceState(address: address, inputs: pending.inputs, outputs: found)
-        }
-        guard let prior else { return }
-        try await recorder.record(.pending(PendingOperation(address: address, kind: .delete, startedAt: Date(), inputs: prior.inputs)))
-        try await handler.delete(prior.inputs, prior.outputs, context(address, resumeToken: pending?.resumeToken, recorder: recorder))
-        try await recorder.record(.removed(address))
+            address: address, operation: operation, resumeToken: resumeToken, clock: clock, stop: stop,
+            deadline: operationTimeout.map { clock.now() + $0 }, recordResumeToken: { token in try await recorder.record(.resumeToken(address, token)) },
+            report: { message, table in sink(EngineEvent(.progress, address: address, message: message, table: table)) })
     }
 }

@@ -29,6 +29,10 @@ public struct ResourceFailure: Error, Sendable, Equatable, CustomStringConvertib
     public var message: String
     /// What the user can do.
     public var remediation: String?
+    /// The remote service's status, when the failure came from one.
+    public var status: Int?
+    /// The remote service's request id, to quote to its support.
+    public var requestId: String?
 
     public var description: String { "\(address): \(operation) failed: \(message)" }
 
@@ -38,8 +42,10 @@ public struct ResourceFailure: Error, Sendable, Equatable, CustomStringConvertib
         switch error {
         case let error as CodedError:
             code = error.code
-            message = error.message
+            message = error.details.isEmpty ? error.message : ([error.message] + error.details).joined(separator: "; ")
             remediation = error.remediation
+            status = error.status
+            requestId = error.requestId
         case is CancellationError:
             code = "Interrupted"
             message = "interrupted before the operation was seen to finish"

@@ -2,13 +2,16 @@
 actor StateRecorder {
     private(set) var snapshot: StateSnapshot
     private let store: any StateStore
+    private let scrubber: Scrubber
 
-    init(snapshot: StateSnapshot, store: any StateStore) {
+    init(snapshot: StateSnapshot, store: any StateStore, scrubber: Scrubber) {
         self.snapshot = snapshot
         self.store = store
+        self.scrubber = scrubber
     }
 
     func record(_ entry: JournalEntry) async throws {
+        if case .resource(let resource) = entry { scrubber.learn(resource) }
         snapshot.apply(entry)
         try await store.append(entry)
     }
@@ -17,8 +20,22 @@ actor StateRecorder {
 
     func pending(_ address: ResourceAddress) -> PendingOperation? { snapshot.pendingOperations[address] }
 
+    func deposed(_ address: ResourceAddress) -> ResourceState? { snapshot.deposed[address] }
+
     func outputs(_ reference: OutputReference) -> Value? {
         snapshot.resources[reference.address]?.outputs.value(at: reference.path)
+    }
+
+    /// The paths to record as sensitive: declared by the handler or the plan, and any output holding a known secret.
+    func sensitivePaths(_ handler: AnyResourceHandler, sensitiveInputs: Set<String>, inputs: Value, outputs: Value) -> [String] {
+        let secrets = scrubber.secrets
+        var paths = handler.sensitiveInputs.union(sensitiveInputs).filter { inputs[$0] != nil }.map { "inputs.\($0)" }
+        if case .object(let fields) = outputs {
+            for (field, value) in fields where handler.sensitiveOutputs.contains(field) || secrets.isContained(in: value) {
+                paths.append("outputs.\(field)")
+            }
+        }
+        return paths
     }
 
     /// Commits the snapshot with `outputs` as a new serial.

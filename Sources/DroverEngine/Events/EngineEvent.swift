@@ -46,12 +46,14 @@ public struct EngineEvent: Codable, Sendable, Equatable {
     public var paths: [String]?
     /// Non-sensitive output values, for `outputs`.
     public var outputs: [String: Value]?
+    /// Structured progress (one row per node, say), for `progress`.
+    public var table: ProgressTable?
 
     /// Creates an event.
     public init(
         _ kind: Kind, address: ResourceAddress? = nil, operation: String? = nil, message: String? = nil,
         code: String? = nil, remediation: String? = nil, elapsedSeconds: Double? = nil, counts: [String: Int]? = nil,
-        paths: [String]? = nil, outputs: [String: Value]? = nil
+        paths: [String]? = nil, outputs: [String: Value]? = nil, table: ProgressTable? = nil
     ) {
         self.kind = kind
         self.address = address
@@ -63,6 +65,7 @@ public struct EngineEvent: Codable, Sendable, Equatable {
         self.counts = counts
         self.paths = paths
         self.outputs = outputs
+        self.table = table
     }
 }
 

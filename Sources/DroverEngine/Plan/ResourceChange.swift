@@ -10,6 +10,8 @@ public enum Action: String, Codable, Sendable, CaseIterable {
     case replace
     /// Delete a resource that is no longer wanted.
     case delete
+    /// Read a data source (an object Drover uses but does not manage): nothing is written.
+    case read
 }
 
 /// The planned change to one resource, with the reason for it.
@@ -28,15 +30,18 @@ public struct ResourceChange: Sendable, Equatable {
     public var replacePaths: [String]
     /// Top-level input fields whose values are never shown.
     public var sensitiveFields: Set<String>
-    /// Whether an interrupted earlier run left this operation unfinished; apply reads before acting.
+    /// Whether an interrupted earlier run left this operation unfinished; apply resumes it before acting.
     public var resuming: Bool
+    /// For a replacement: whether the new object is created before the old one is deleted.
+    public var createBeforeDestroy: Bool
     /// One line saying why, for the plan view.
     public var reason: String?
 
     /// Creates a change.
     public init(
         address: ResourceAddress, action: Action, before: Value?, after: Value?, changedPaths: [String] = [],
-        replacePaths: [String] = [], sensitiveFields: Set<String> = [], resuming: Bool = false, reason: String? = nil
+        replacePaths: [String] = [], sensitiveFields: Set<String> = [], resuming: Bool = false,
+        createBeforeDestroy: Bool = false, reason: String? = nil
     ) {
         self.address = address
         self.action = action
@@ -46,6 +51,7 @@ public struct ResourceChange: Sendable, Equatable {
         self.replacePaths = replacePaths
         self.sensitiveFields = sensitiveFields
         self.resuming = resuming
+        self.createBeforeDestroy = createBeforeDestroy
         self.reason = reason
     }
 }
@@ -78,8 +84,11 @@ public struct Plan: Sendable {
         Dictionary(grouping: changes, by: \.action).mapValues(\.count)
     }
 
+    /// Objects set aside by an earlier create-before-destroy replacement, deleted by this apply or destroy.
+    public var deposedDeletions: [ResourceAddress] { prior.deposed.keys.sorted() }
+
     /// Whether applying would change anything.
-    public var hasChanges: Bool { changes.contains { $0.action != .noop } }
+    public var hasChanges: Bool { changes.contains { $0.action != .noop } || !prior.deposed.isEmpty }
 
     /// The change for `address`, if planned.
     public func change(for address: ResourceAddress) -> ResourceChange? {

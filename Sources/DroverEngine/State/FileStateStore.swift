@@ -14,6 +14,11 @@ public actor FileStateStore: StateStore {
     /// The snapshot's path.
     public nonisolated let path: String
     private var journalDescriptor: Int32 = -1
+    /// The open, `flock`ed lock file while this store holds the lock.
+    private var lockDescriptor: Int32 = -1
+    private var heldLock: LockInfo?
+    /// The lock of a dead process on this host that the last `lock` replaced, if any.
+    public private(set) var replacedLock: LockInfo?
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -35,17 +40,23 @@ public actor FileStateStore: StateStore {
     /// Creates a store for the snapshot at `path`; nothing is touched until used.
     public init(path: String) { self.path = path }
 
-    deinit { if journalDescriptor >= 0 { close(journalDescriptor) } }
+    deinit {
+        if journalDescriptor >= 0 { close(journalDescriptor) }
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
 
-    nonisolated var journalPath: String { path + ".journal" }
+    /// The journal's path.
+    public nonisolated var journalPath: String { path + ".journal" }
     nonisolated var backupPath: String { path + ".backup" }
-    nonisolated var lockPath: String { path + ".lock" }
+    /// The lock file's path.
+    public nonisolated var lockPath: String { path + ".lock" }
 
     public func load() throws -> StateSnapshot {
+        try checkPath()
         var snapshot = StateSnapshot()
         if let data = FileManager.default.contents(atPath: path) {
             do { snapshot = try decoder.decode(StateSnapshot.self, from: data) } catch {
-                throw StateFileError(path: path, reason: DecodingErrorDescription(error))
+                throw StateFileError(path: path, reason: "not a Drover state file: \(DecodingErrorDescription(error))", remediation: restoreAdvice)
             }
         }
         guard let journal = FileManager.default.contents(atPath: journalPath), !journal.isEmpty else { return snapshot }
@@ -64,6 +75,7 @@ public actor FileStateStore: StateStore {
 
     public func append(_ entry: JournalEntry) async throws {
         if journalDescriptor < 0 {
+            try checkPath()
             journalDescriptor = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard journalDescriptor >= 0 else { throw StateFileError.posix("open", journalPath) }
         }
@@ -105,43 +117,61 @@ public actor FileStateStore: StateStore {
     }
 
     public func lock(operation: String) throws -> LockInfo {
+        try checkPath()
         let info = LockInfo.current(operation: operation)
-        let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 {
-            guard errno == EEXIST else { throw StateFileError.posix("create lock", lockPath) }
-            throw StateLockedError(holder: try readLock(), path: lockPath)
-        }
-        defer { close(fd) }
-        try Self.writeAll(fd, try lineEncoder.encode(info), path: lockPath)
-        _ = fsync(fd)
+        let taken = try LockFile(path: lockPath).take(info, record: try lineEncoder.encode(info))
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+        lockDescriptor = taken.descriptor
+        heldLock = info
+        replacedLock = taken.replaced
         return info
     }
 
     public func unlock(_ lock: LockInfo) throws {
-        guard let holder = try? readLock(), holder.id == lock.id else { return }
-        if unlink(lockPath) != 0, errno != ENOENT { throw StateFileError.posix("unlink", lockPath) }
+        guard heldLock?.id == lock.id, lockDescriptor >= 0 else { return }
+        let descriptor = lockDescriptor
+        lockDescriptor = -1
+        heldLock = nil
+        try LockFile(path: lockPath).release(descriptor)
     }
 
-    public func forceUnlock(id: String) throws {
-        guard FileManager.default.fileExists(atPath: lockPath) else {
-            throw CodedError(code: "LockNotFound", message: "the state at \(path) is not locked")
-        }
-        let holder = try readLock()
-        guard holder.id == id else {
+    public func forceUnlock(id: String, force: Bool) throws {
+        let lockFile = LockFile(path: lockPath)
+        let holder = try lockFile.holder()
+        guard holder.info.id == id else {
             throw CodedError(
-                code: "LockIDMismatch", message: "the lock at \(lockPath) has id \(holder.id), not \(id)",
+                code: "LockIDMismatch", message: "the lock at \(lockPath) has id \(holder.info.id), not \(id)",
                 remediation: "pass the id printed in the lock error")
         }
-        if unlink(lockPath) != 0, errno != ENOENT { throw StateFileError.posix("unlink", lockPath) }
+        if case .live(let info) = holder, info.host == LockInfo.localHost, !force {
+            throw CodedError(
+                code: "LockHolderRunning",
+                message: "the lock is held by `\(info.operation)`, pid \(info.pid), which is still running on this host",
+                remediation: "let it finish or stop it with Ctrl-C; `drover force-unlock \(id) --force` breaks the lock anyway, and two runs may then write the same state")
+        }
+        try lockFile.remove()
     }
 
-    private func readLock() throws -> LockInfo {
-        guard let data = FileManager.default.contents(atPath: lockPath) else {
-            throw StateFileError(path: lockPath, reason: "the lock file cannot be read")
+    /// Refuses a path no state file can live at, before anything (a lock, a journal holding secrets) is written
+    /// beside it: an empty path would put `.lock` and `.journal` in the current folder, a folder would get them inside.
+    private nonisolated func checkPath() throws {
+        guard !path.isEmpty else {
+            throw StateFileError(path: "(empty)", reason: "the state path is empty", remediation: "pass a file name with --state, such as --state drover.state.json")
         }
-        do { return try decoder.decode(LockInfo.self, from: data) } catch {
-            throw StateFileError(path: lockPath, reason: "the lock file is damaged; delete it if no drover is running")
+        var isFolder: ObjCBool = false
+        if path.hasSuffix("/") || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue {
+            throw StateFileError(
+                path: path, reason: "it is a folder, not a state file",
+                remediation: "pass a file with --state, such as --state \((path as NSString).appendingPathComponent("drover.state.json"))")
         }
+    }
+
+    /// How to get back the previous snapshot, when there is one.
+    private nonisolated var restoreAdvice: String {
+        guard FileManager.default.fileExists(atPath: backupPath) else {
+            return "no backup exists beside it (\(backupPath)); restore the file from your own copy, or move it away to start a new state"
+        }
+        return "the previous snapshot is kept at \(backupPath); restore it with `cp \(backupPath) \(path)` (keep the damaged file elsewhere for inspection)"
     }
 
     /// Writes `data` to `path` so that a reader sees either the old or the new file, never a mix; keeps the old one as `backup`.
@@ -195,6 +225,15 @@ public struct StateFileError: Error, Sendable, CustomStringConvertible {
     public var path: String
     /// What went wrong.
     public var reason: String
+    /// What the user can do, when known.
+    public var remediation: String?
+
+    /// Creates an error about `path`.
+    public init(path: String, reason: String, remediation: String? = nil) {
+        self.path = path
+        self.reason = reason
+        self.remediation = remediation
+    }
 
     public var description: String { "\(path): \(reason)" }
 

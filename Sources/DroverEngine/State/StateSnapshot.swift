@@ -19,6 +19,8 @@ public struct StateSnapshot: Sendable, Equatable {
     public var resources: [ResourceAddress: ResourceState] = [:]
     /// Operations that were started and not seen to finish, by address.
     public var pendingOperations: [ResourceAddress: PendingOperation] = [:]
+    /// Objects replaced create-before-destroy whose deletion has not been seen to finish (Terraform's "deposed").
+    public var deposed: [ResourceAddress: ResourceState] = [:]
     /// The outputs computed at the end of the last apply.
     public var outputs: [String: OutputState] = [:]
 
@@ -40,13 +42,18 @@ public struct StateSnapshot: Sendable, Equatable {
             pendingOperations[address] = nil
         case .pendingCleared(let address):
             pendingOperations[address] = nil
+        case .deposed(let address):
+            deposed[address] = resources[address]
+            resources[address] = nil
+        case .deposedRemoved(let address):
+            deposed[address] = nil
         }
     }
 }
 
 extension StateSnapshot: Codable {
     private enum CodingKeys: String, CodingKey {
-        case version, serial, lineage, toolVersion, resources, pendingOperations, outputs
+        case version, serial, lineage, toolVersion, resources, pendingOperations, deposed, outputs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +71,8 @@ extension StateSnapshot: Codable {
         resources = Dictionary(list.map { ($0.address, $0) }, uniquingKeysWith: { _, last in last })
         let ops = try c.decodeIfPresent([PendingOperation].self, forKey: .pendingOperations) ?? []
         pendingOperations = Dictionary(ops.map { ($0.address, $0) }, uniquingKeysWith: { _, last in last })
+        let old = try c.decodeIfPresent([ResourceState].self, forKey: .deposed) ?? []
+        deposed = Dictionary(old.map { ($0.address, $0) }, uniquingKeysWith: { _, last in last })
         outputs = try c.decodeIfPresent([String: OutputState].self, forKey: .outputs) ?? [:]
     }
 
@@ -75,6 +84,7 @@ extension StateSnapshot: Codable {
         try c.encode(toolVersion, forKey: .toolVersion)
         try c.encode(resources.values.sorted { $0.address < $1.address }, forKey: .resources)
         try c.encode(pendingOperations.values.sorted { $0.address < $1.address }, forKey: .pendingOperations)
+        if !deposed.isEmpty { try c.encode(deposed.values.sorted { $0.address < $1.address }, forKey: .deposed) }
         try c.encode(outputs, forKey: .outputs)
     }
 }
@@ -157,6 +167,10 @@ public enum JournalEntry: Codable, Sendable, Equatable {
     case removed(ResourceAddress)
     /// An operation finished without changing the resource (it failed cleanly).
     case pendingCleared(ResourceAddress)
+    /// The current object is set aside to be deleted once its replacement exists (create-before-destroy).
+    case deposed(ResourceAddress)
+    /// The set-aside object was deleted.
+    case deposedRemoved(ResourceAddress)
 }
 
 /// Drover's version, written into state files.

@@ -15,11 +15,15 @@ public protocol StateStore: Sendable {
     func lock(operation: String) async throws -> LockInfo
     /// Releases a lock this process holds.
     func unlock(_ lock: LockInfo) async throws
-    /// Breaks a lock left by another process, if its identifier matches.
-    func forceUnlock(id: String) async throws
+    /// Breaks a lock left by another process, if its identifier matches; a holder still running on this host
+    /// is refused unless `force`.
+    func forceUnlock(id: String, force: Bool) async throws
 }
 
 extension StateStore {
+    /// Breaks a lock left by a process that no longer runs.
+    public func forceUnlock(id: String) async throws { try await forceUnlock(id: id, force: false) }
+
     /// Runs `body` while holding the lock, releasing it afterwards whether `body` throws or not.
     public func withLock<T: Sendable>(operation: String, _ body: () async throws -> T) async throws -> T {
         let lock = try await lock(operation: operation)
@@ -51,8 +55,11 @@ public struct LockInfo: Codable, Sendable, Equatable {
     public static func current(operation: String, now: Date = Date()) -> LockInfo {
         LockInfo(
             id: UUID().uuidString.lowercased(), operation: operation, pid: ProcessInfo.processInfo.processIdentifier,
-            host: ProcessInfo.processInfo.hostName, startedAt: now)
+            host: localHost, startedAt: now)
     }
+
+    /// This machine's host name, as written into locks.
+    public static let localHost = ProcessInfo.processInfo.hostName
 }
 
 /// The state is locked by someone else.
@@ -69,7 +76,9 @@ public struct StateLockedError: Error, Sendable, CustomStringConvertible {
 
     /// What the user can do.
     public var remediation: String {
-        "wait for that run to finish; if it was killed, run `drover force-unlock \(holder.id)`"
+        holder.host == LockInfo.localHost
+            ? "wait for that run to finish (pid \(holder.pid) is still running on this host); only if that pid is not a drover, run `drover force-unlock \(holder.id) --force`"
+            : "wait for that run to finish; if it was killed on \(holder.host), run `drover force-unlock \(holder.id)`"
     }
 }
 
@@ -108,7 +117,7 @@ public actor InMemoryStateStore: StateStore {
         if held?.id == lock.id { held = nil }
     }
 
-    public func forceUnlock(id: String) throws {
+    public func forceUnlock(id: String, force: Bool) throws {
         guard held?.id == id else { throw CodedError(code: "LockNotFound", message: "no lock with id \(id)") }
         held = nil
     }

@@ -115,7 +115,23 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
 }
 
 extension Value: Codable {
-    private enum MarkerKey: String, CodingKey { case ref = "$ref", unknown = "$unknown" }
+    /// The keys that mark a reference or an unknown in a plan written as JSON; objects holding only such a key are
+    /// read back as the marker, so keys starting with `$` are reserved.
+    private enum MarkerKey: String { case ref = "$ref", unknown = "$unknown" }
+
+    private static func marker(in object: [String: Value]) -> Value? {
+        guard object.count == 1, let (key, value) = object.first, let marker = MarkerKey(rawValue: key) else { return nil }
+        switch marker {
+        case .unknown:
+            return value == .bool(true) ? .unknown : nil
+        case .ref:
+            guard let text = value["address"]?.stringValue, let address = ResourceAddress(parsing: text),
+                case .array(let steps)? = value["path"]
+            else { return nil }
+            let path = steps.compactMap(\.stringValue)
+            return path.count == steps.count ? .reference(OutputReference(address: address, path: path)) : nil
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -126,7 +142,7 @@ extension Value: Codable {
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
         } else if let o = try? container.decode([String: Value].self) {
-            self = .object(o)
+            self = Value.marker(in: o) ?? .object(o)
         } else if let n = try? container.decode(Double.self) {
             self = .number(n)
         } else if let b = try? container.decode(Bool.self) {
@@ -146,8 +162,9 @@ extension Value: Codable {
         case .string(let s): try container.encode(s)
         case .array(let a): try container.encode(a)
         case .object(let o): try container.encode(o)
-        case .reference(let ref): try container.encode(["$ref": ref.description])
-        case .unknown: try container.encode(["$unknown": true])
+        case .reference(let ref):
+            try container.encode([MarkerKey.ref.rawValue: Value.object(["address": .string(ref.address.description), "path": .array(ref.path.map(Value.string))])])
+        case .unknown: try container.encode([MarkerKey.unknown.rawValue: true])
         }
     }
 }
@@ -161,8 +178,7 @@ extension Value {
 
     /// Decodes this value into a `Decodable` type.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let data = try JSONEncoder().encode(self)
-        return try JSONDecoder().decode(T.self, from: data)
+        try ValueDecoder().decode(T.self, from: self)
     }
 
     /// A compact, stable, human-readable rendering (sorted keys, integers without a fraction).

@@ -103,8 +103,8 @@ public struct RKE1RancherHandler: ResourceHandler {
         return Outputs(kubeconfigPath: kubeconfig.path)
     }
 
-    public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Outputs? {
-        FileManager.default.fileExists(atPath: kubeconfig.path) ? Outputs(kubeconfigPath: kubeconfig.path) : nil
+    public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
+        FileManager.default.fileExists(atPath: kubeconfig.path) ? Observed(Outputs(kubeconfigPath: kubeconfig.path)) : nil
     }
 
     public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {

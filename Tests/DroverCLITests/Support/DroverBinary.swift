@@ -1,5 +1,7 @@
+import DroverEngine
 import DroverNodes
 import Foundation
+import Testing
 
 /// Runs the built `drover` executable as a separate process, the way a user does.
 struct DroverBinary {
@@ -27,12 +29,45 @@ struct DroverBinary {
         }
         executable = found
         self.directory = directory
+        try Self.writePublicKey(home: directory)
+    }
+
+    /// Makes `home` the run's home folder with `~/.ssh/id_rsa.pub` (a throwaway key's public half), which the
+    /// default spec names and preflight reads, so runs do not depend on the machine's own keys.
+    private static func writePublicKey(home: URL) throws {
+        let folder = home.appendingPathComponent(".ssh")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var blob = Data([0, 0, 0, 7]) + Data("ssh-rsa".utf8)
+        blob += Data(repeating: 1, count: 64)
+        try "ssh-rsa \(blob.base64EncodedString()) drover-test\n".write(to: folder.appendingPathComponent("id_rsa.pub"), atomically: true, encoding: .utf8)
+    }
+
+    /// Runs another program the same way, for shell pipelines around `drover`.
+    init(executable: URL, directory: URL) {
+        self.executable = executable
+        self.directory = directory
     }
 
     /// Runs `drover ARGUMENTS` in the directory with standard input from /dev/null (never a terminal), off the
     /// cooperative threads so parallel tests keep running.
-    func callAsFunction(_ arguments: String...) async throws -> Run {
-        let output = try await ProcessRunner.run(executable, arguments, currentDirectory: directory)
+    func callAsFunction(_ arguments: String...) async throws -> Run { try await run(arguments) }
+
+    /// Runs `drover` with an argument array, with the directory as its home folder.
+    func run(_ arguments: [String]) async throws -> Run {
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory.path
+        let output = try await ProcessRunner.run(executable, arguments, environment: environment, currentDirectory: directory)
         return Run(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
+}
+
+/// Writes `PATH.lock` as a drover that has since died on this host would have left it; returns its pid.
+@discardableResult
+func writeLockOfDeadProcess(in dir: URL, state: String = "drover.state.json") async throws -> Int32 {
+    // The shell prints its own pid and exits: that pid no longer runs.
+    let finished = try await DroverBinary(executable: URL(fileURLWithPath: "/bin/sh"), directory: dir)("-c", "echo $$")
+    let pid = try #require(Int32(finished.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    let record = #"{"host":"\#(LockInfo.localHost)","id":"dead-holder","operation":"apply","pid":\#(pid),"startedAt":"2026-11-28T06:00:00Z"}"#
+    try record.write(to: dir.appendingPathComponent(state + ".lock"), atomically: true, encoding: .utf8)
+    return pid
 }
