@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
         .library(name: "DroverBlueprint", targets: ["DroverBlueprint"]),
         .library(name: "DroverNodes", targets: ["DroverNodes"]),
+        .library(name: "DroverPlacement", targets: ["DroverPlacement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // DroverPlacementNet: the webhook server's graceful shutdown on SIGTERM.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: Core
@@ -48,6 +51,29 @@ let package = Package(
         .target(
             name: "DroverNodes",
             dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
+        ),
+
+        // MARK: Workload placement
+
+        /// What OS and Windows build a workload needs, `place` edits, AdmissionReview → JSONPatch; no network.
+        .target(name: "DroverPlacement", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        /// The network edges of placement: the TLS admission webhook server, the OCI registry client, the dev CA.
+        .target(
+            name: "DroverPlacementNet",
+            dependencies: [
+                "DroverPlacement",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         // MARK: Providers
@@ -97,7 +123,7 @@ let package = Package(
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverSim",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverPlacement", "DroverPlacementNet", "DroverSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,6 +137,20 @@ let package = Package(
             name: "drover-benchmarks",
             dependencies: ["DroverEngine", "DroverBlueprint", "DroverTestSupport"],
             path: "Sources/DroverBenchmarks"
+        ),
+
+        /// Prints `place` and webhook latency/throughput numbers beside a bare Hummingbird handler; not a test.
+        .executableTarget(
+            name: "drover-placement-benchmarks",
+            dependencies: [
+                "DroverPlacement", "DroverPlacementNet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/DroverPlacementBenchmarks"
         ),
 
         /// A scripted HTTPS server on 127.0.0.1 with a throwaway CA, for the DroverHTTP and DroverAzure tests; never shipped.
@@ -143,6 +183,23 @@ let package = Package(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
             // Read through #filePath by the validator tests, not bundled.
             exclude: ["Schemas"]),
+        .testTarget(
+            name: "DroverPlacementTests",
+            dependencies: [
+                "DroverPlacement", "DroverPlacementNet", "Yams",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            // Golden files are read and rewritten through #filePath, not bundled.
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "DroverSimTests",
             dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
