@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
         .library(name: "DroverBlueprint", targets: ["DroverBlueprint"]),
         .library(name: "DroverNodes", targets: ["DroverNodes"]),
+        .library(name: "DroverPlacement", targets: ["DroverPlacement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // DroverSim: the simulators' HTTPS server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // DroverPlacementNet: the webhook server's graceful shutdown on SIGTERM.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: Core
@@ -45,6 +52,29 @@ let package = Package(
         .target(
             name: "DroverNodes",
             dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
+        ),
+
+        // MARK: Workload placement
+
+        /// What OS and Windows build a workload needs, `place` edits, AdmissionReview → JSONPatch; no network.
+        .target(name: "DroverPlacement", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        /// The network edges of placement: the TLS admission webhook server, the OCI registry client, the dev CA.
+        .target(
+            name: "DroverPlacementNet",
+            dependencies: [
+                "DroverPlacement",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         // MARK: Providers
@@ -68,13 +98,34 @@ let package = Package(
         /// handlers of every azure.* and graph.* resource type.
         .target(name: "DroverAzure", dependencies: ["DroverEngine", "DroverHTTP"]),
 
+        // MARK: Simulators
+
+        /// Simulated Azure (Entra ID token endpoint, ARM, Microsoft Graph) over TLS; standalone, imports no Drover module.
+        .target(
+            name: "DroverSim",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            // Microsoft's official definitions (MIT, see Resources/openapi/LICENSE-NOTICE.md), read at run time.
+            resources: [.copy("Resources/openapi")]
+        ),
+
         // MARK: Command line
 
         /// Commands, views (progress, plan, JSON events) and the composition root.
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverHTTP", "DroverAzure",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverHTTP", "DroverAzure", "DroverPlacement", "DroverPlacementNet",
+                "DroverSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +139,20 @@ let package = Package(
             name: "drover-benchmarks",
             dependencies: ["DroverEngine", "DroverBlueprint", "DroverTestSupport"],
             path: "Sources/DroverBenchmarks"
+        ),
+
+        /// Prints `place` and webhook latency/throughput numbers beside a bare Hummingbird handler; not a test.
+        .executableTarget(
+            name: "drover-placement-benchmarks",
+            dependencies: [
+                "DroverPlacement", "DroverPlacementNet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/DroverPlacementBenchmarks"
         ),
 
         /// A scripted HTTPS server on 127.0.0.1 with a throwaway CA, for the DroverHTTP and DroverAzure tests; never shipped.
@@ -121,8 +186,33 @@ let package = Package(
             // Read through #filePath by the validator tests, not bundled.
             exclude: ["Schemas"]),
         .testTarget(
+            name: "DroverPlacementTests",
+            dependencies: [
+                "DroverPlacement", "DroverPlacementNet", "Yams",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            // Golden files are read and rewritten through #filePath, not bundled.
+            exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "DroverSimTests",
+            dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "X509", package: "swift-certificates")],
+            // Official example copies, read through #filePath; not bundled.
+            exclude: ["AzureExamples"]
+        ),
+        .testTarget(
             name: "DroverCLITests",
-            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverTestSupport"],
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverHTTP", "DroverSim", "DroverTestSupport"],
             resources: [.copy("Snapshots")]
         ),
     ]

@@ -5,13 +5,15 @@ import Testing
 /// Where the official definitions are.
 enum OfficialDefinitions {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// `DROVER_OPENAPI_DIR`, else the verbatim copy the repository carries for the simulator
+    /// (`Sources/DroverSim/Resources/openapi`), so a fresh clone checks every body.
     static let folder: String? = {
         let candidate = ProcessInfo.processInfo.environment["DROVER_OPENAPI_DIR"]
-            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/openapi").path
+            ?? packageRoot.appendingPathComponent("Sources/DroverSim/Resources/openapi").path
         return FileManager.default.fileExists(atPath: candidate + "/azure-rest-api-specs") ? candidate : nil
     }()
-    /// The official example payloads, beside the definitions.
-    static let examples: URL? = folder.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("azure-examples") }
+    /// The official example payloads (the repository's copy beside the simulator's tests).
+    static let examples: URL? = Optional(packageRoot.appendingPathComponent("Tests/DroverSimTests/AzureExamples"))
         .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
 }
 
@@ -19,7 +21,7 @@ enum OfficialDefinitions {
 /// api-version by `scripts/checks/arm-body-check.py`: no property outside the definition, no read-only property,
 /// required properties present, types and enums right.
 ///
-/// The definitions are read from `DROVER_OPENAPI_DIR`, else `../shared/reference/openapi` beside the package.
+/// The definitions are read from `DROVER_OPENAPI_DIR`, else the repository's copy under `Sources/DroverSim/Resources/openapi`.
 @Suite(.enabled(if: OfficialDefinitions.folder != nil, "the official definitions (reference/openapi) are not on this machine"))
 struct DefinitionConformanceTests {
     static let root = OfficialDefinitions.packageRoot

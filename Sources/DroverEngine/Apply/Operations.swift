@@ -20,17 +20,20 @@ struct Operations {
         if change.action == .read {
             return try await readDataSource(inputs, change: change, desired: desired)
         }
-        if let pending = await recorder.pending(address) {
+        let (pending, recorded) = await recorder.entry(address)
+        if let pending {
             switch pending.kind {
             case .create: return try await resumeCreate(pending, inputs: inputs, change: change, desired: desired)
             case .update: return try await resumeUpdate(pending, inputs: inputs, change: change, desired: desired)
             case .delete: break  // the delete step finished it; what remains is a fresh create
             }
         }
-        if change.action == .replace, change.createBeforeDestroy, await recorder.resource(address) != nil {
+        var prior = recorded
+        if change.action == .replace, change.createBeforeDestroy, prior != nil {
             try await recorder.record(.deposed(address))
+            prior = nil
         }
-        if let prior = await recorder.resource(address) {
+        if let prior {
             return try await update(from: prior, to: inputs, change: change, desired: desired)
         }
         return try await create(inputs, change: change, desired: desired)
@@ -51,12 +54,9 @@ struct Operations {
     }
 
     private func record(_ inputs: Value, _ outputs: Value, change: ResourceChange, desired: DesiredResource) async throws {
-        try await recorder.record(
-            .resource(
-                ResourceState(
-                    address: address, inputs: inputs, outputs: outputs, dependencies: desired.dependencies.sorted(),
-                    sensitivePaths: await recorder.sensitivePaths(
-                        handler, sensitiveInputs: change.sensitiveFields, inputs: inputs, outputs: outputs))))
+        try await recorder.recordResource(
+            address, inputs: inputs, outputs: outputs, dependencies: desired.dependencies.sorted(), handler: handler,
+            sensitiveInputs: change.sensitiveFields)
     }
 
     private func create(_ inputs: Value, change: ResourceChange, desired: DesiredResource) async throws -> String {

@@ -26,6 +26,21 @@ actor StateRecorder {
         snapshot.resources[reference.address]?.outputs.value(at: reference.path)
     }
 
+    /// What is recorded for `address`: its pending operation and its current object, in one call.
+    func entry(_ address: ResourceAddress) -> (pending: PendingOperation?, resource: ResourceState?) {
+        (snapshot.pendingOperations[address], snapshot.resources[address])
+    }
+
+    /// Records a resource after a successful operation, with its sensitive paths worked out here (one hop, not two).
+    func recordResource(
+        _ address: ResourceAddress, inputs: Value, outputs: Value, dependencies: [ResourceAddress], handler: AnyResourceHandler,
+        sensitiveInputs: Set<String>
+    ) async throws {
+        let paths = sensitivePaths(handler, sensitiveInputs: sensitiveInputs, inputs: inputs, outputs: outputs)
+        try await record(
+            .resource(ResourceState(address: address, inputs: inputs, outputs: outputs, dependencies: dependencies, sensitivePaths: paths)))
+    }
+
     /// The paths to record as sensitive: declared by the handler or the plan, and any output holding a known secret.
     func sensitivePaths(_ handler: AnyResourceHandler, sensitiveInputs: Set<String>, inputs: Value, outputs: Value) -> [String] {
         let secrets = scrubber.secrets

@@ -17,7 +17,7 @@ public struct Planner: Sendable {
         targets: Set<ResourceAddress> = []
     ) throws(CodedError) -> Plan {
         let graph = configuration.graph()
-        try check(configuration)
+        try check(configuration, graph: graph)
         let order: [ResourceAddress]
         do { order = try graph.topologicalOrder() } catch {
             throw CodedError(
@@ -67,15 +67,21 @@ public struct Planner: Sendable {
     ///
     /// The first pass is unordered (sorting thousands of addresses costs more than the checks); only when something
     /// is wrong are the resources walked in address order, so the reported problem is always the same one.
-    private func check(_ configuration: Configuration) throws(CodedError) {
-        guard configuration.resources.values.contains(where: { problem(with: $0, in: configuration) != nil }) else { return }
+    private func check(_ configuration: Configuration, graph: DependencyGraph<ResourceAddress>) throws(CodedError) {
+        let problem = { (resource: DesiredResource) in self.problem(with: resource, in: configuration, graph: graph) }
+        guard configuration.resources.values.contains(where: { problem($0) != nil }) else { return }
         for resource in configuration.resources.values.sorted(by: { $0.address < $1.address }) {
-            if let error = problem(with: resource, in: configuration) { throw error }
+            if let error = problem(resource) { throw error }
         }
     }
 
-    private func problem(with resource: DesiredResource, in configuration: Configuration) -> CodedError? {
-        if let dependency = resource.dependencies.filter({ configuration.resources[$0] == nil }).min() {
+    private func problem(
+        with resource: DesiredResource, in configuration: Configuration, graph: DependencyGraph<ResourceAddress>
+    ) -> CodedError? {
+        let dependencies = graph.dependencies[resource.address] ?? []
+        if dependencies.contains(where: { configuration.resources[$0] == nil }),
+            let dependency = dependencies.filter({ configuration.resources[$0] == nil }).min()
+        {
             return CodedError(
                 code: "UnknownReference",
                 message: "\(resource.address) refers to \(dependency), which is not in the configuration")
@@ -160,7 +166,7 @@ struct PlanningState {
 
     /// Whether `value` holds a secret directly or through a reference.
     func containsSecret(_ value: Value) -> Bool {
-        secrets.isContained(in: value) || value.references.contains(where: isSensitive)
+        secrets.isContained(in: value) || value.containsReference(where: isSensitive)
     }
 
     /// Top-level input fields of `desired` that are secret: declared, or carrying a secret in from elsewhere.
@@ -220,10 +226,10 @@ struct PlanningState {
         }
         let replacing = paths.filter { handler.replaceTriggers.contains(ValueDiff.topField($0)) }
         // A dependent of an object deleted before its successor exists would point at nothing: it is replaced too.
-        let orphaned = Value.object(desired.inputs).references.map(\.address).filter(isDestroyedFirst)
+        let orphaned = destroyedFirst.isEmpty ? [] : Value.object(desired.inputs).references.map(\.address).filter(isDestroyedFirst)
         // Create-before-destroy is impossible under a dependency that is itself deleted first: its old object would
         // have to outlive the dependency it points at (Terraform forces the same).
-        let underDestroyFirst = desired.dependencies.contains(where: isDestroyedFirst)
+        let underDestroyFirst = !destroyedFirst.isEmpty && desired.dependencies.contains(where: isDestroyedFirst)
         let reason: String?
         if !replacing.isEmpty {
             reason = "\(replacing.joined(separator: ", ")) cannot change in place"

@@ -35,6 +35,16 @@ public indirect enum Value: Sendable, Hashable {
         }
     }
 
+    /// Whether any output reference inside this value satisfies `predicate`; walks without building arrays.
+    public func containsReference(where predicate: (OutputReference) -> Bool) -> Bool {
+        switch self {
+        case .reference(let ref): return predicate(ref)
+        case .array(let items): return items.contains { $0.containsReference(where: predicate) }
+        case .object(let fields): return fields.values.contains { $0.containsReference(where: predicate) }
+        default: return false
+        }
+    }
+
     /// The member at `key` when this is an object.
     public subscript(key: String) -> Value? {
         if case .object(let fields) = self { return fields[key] }

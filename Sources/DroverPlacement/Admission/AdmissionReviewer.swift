@@ -1,0 +1,64 @@
+import Foundation
+import Yams
+
+/// Answers an `admission.k8s.io/v1` AdmissionReview with the placement of its object as a JSONPatch.
+///
+/// Every input gets a well-formed review back (kube-and-rancher-wire.md §B: `response.uid` echoes the request,
+/// `patch` and `patchType` come together): workloads are allowed with their patch; kinds placement does not handle,
+/// DELETEs and conflicts are allowed unchanged with the reason in `status` and `warnings`; a body that is not a
+/// review, or is larger than `maxBodyBytes`, is refused with status 400 or 413.
+public struct AdmissionReviewer: Sendable {
+    /// Places workloads, with the cluster's default OS for those nothing decides.
+    public var placer: WorkloadPlacer
+    /// The largest body read; kube-apiserver objects stay under etcd's 1.5 MiB request limit.
+    public var maxBodyBytes: Int
+
+    /// Creates a reviewer.
+    public init(placer: WorkloadPlacer, maxBodyBytes: Int = 3 * 1024 * 1024) {
+        self.placer = placer
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// The review answering `body`, as JSON.
+    public func review(_ body: Data) -> Data {
+        guard body.count <= maxBodyBytes else { return tooLarge() }
+        guard let review = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
+              review["kind"] as? String == "AdmissionReview", review["apiVersion"] as? String == "admission.k8s.io/v1",
+              let request = review["request"] as? [String: Any], let uid = request["uid"] as? String else {
+            return Self.encode(uid: "", allowed: false, status: (400, "the body is not an admission.k8s.io/v1 AdmissionReview with request.uid"))
+        }
+        guard let object = request["object"] as? [String: Any] else {
+            return Self.encode(uid: uid, allowed: true, status: (200, "no object to place (operation \(request["operation"] as? String ?? "?"))"))
+        }
+        guard let placement = placer.place(JSONTree.node(object)) else {
+            let kind = object["kind"] as? String ?? (request["kind"] as? [String: Any])?["kind"] as? String ?? "?"
+            let reason = WorkloadKind(rawValue: kind).map { "\(kind) has no pod spec at \($0.podSpecPath.joined(separator: "."))" }
+                ?? "kind \(kind) is not a workload drover places"
+            return Self.encode(uid: uid, allowed: true, status: (200, "\(reason); allowed unchanged"))
+        }
+        guard !placement.edits.isEmpty, let patch = try? JSONPatch.encoded(placement.edits) else {
+            let warnings = placement.isConflict || placement.outcome == .undecided ? [placement.summary] : []
+            return Self.encode(uid: uid, allowed: true, status: (200, placement.summary), warnings: warnings)
+        }
+        return Self.encode(uid: uid, allowed: true, status: nil, patch: patch)
+    }
+
+    /// The refusal of a body larger than `maxBodyBytes` (status 413), a review like any other.
+    public func tooLarge() -> Data {
+        Self.encode(uid: "", allowed: false, status: (413, "the review is larger than the \(maxBodyBytes) bytes this webhook reads"))
+    }
+
+    /// A v1 AdmissionReview carrying a response.
+    static func encode(uid: String, allowed: Bool, status: (code: Int, message: String)?, patch: Data? = nil, warnings: [String] = []) -> Data {
+        var response: [String: Any] = ["uid": uid, "allowed": allowed]
+        if let status { response["status"] = ["code": status.code, "message": status.message] }
+        if let patch {
+            response["patchType"] = "JSONPatch"
+            response["patch"] = patch.base64EncodedString()
+        }
+        if !warnings.isEmpty { response["warnings"] = warnings }
+        let review: [String: Any] = ["apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": response]
+        // Only strings, numbers, booleans, arrays and dictionaries go in, so serialization cannot fail.
+        return (try? JSONSerialization.data(withJSONObject: review, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Yams
+
+/// A value placement adds: a string, a mapping with ordered keys, or a list. Sendable, unlike a YAML tree.
+public indirect enum PlacementValue: Sendable, Hashable {
+    case string(String)
+    case mapping([Field])
+    case list([PlacementValue])
+
+    /// One key and its value in a mapping.
+    public struct Field: Sendable, Hashable {
+        public var key: String
+        public var value: PlacementValue
+
+        /// Creates a field.
+        public init(_ key: String, _ value: PlacementValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// A mapping of string values in the given order.
+    public static func strings(_ pairs: [(String, String)]) -> PlacementValue {
+        .mapping(pairs.map { Field($0.0, .string($0.1)) })
+    }
+
+    /// The value as a YAML tree.
+    public var node: Node {
+        switch self {
+        case let .string(text): Node(text)
+        case let .mapping(fields): Node(fields.map { (Node($0.key), $0.value.node) })
+        case let .list(items): Node(items.map(\.node))
+        }
+    }
+
+    /// The value as a `JSONSerialization` value.
+    public var json: Any {
+        switch self {
+        case let .string(text): text
+        case let .mapping(fields): Dictionary(fields.map { ($0.key, $0.value.json) }, uniquingKeysWith: { $1 })
+        case let .list(items): items.map(\.json)
+        }
+    }
+
+    /// Compact flow text for reports: `{name: windows}`.
+    public var flow: String {
+        switch self {
+        case let .string(text): text
+        case let .mapping(fields): "{" + fields.map { "\($0.key): \($0.value.flow)" }.joined(separator: ", ") + "}"
+        case let .list(items): "[" + items.map(\.flow).joined(separator: ", ") + "]"
+        }
+    }
+}
