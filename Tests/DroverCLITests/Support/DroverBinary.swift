@@ -34,7 +34,7 @@ struct DroverBinary {
 
     /// Makes `home` the run's home folder with `~/.ssh/id_rsa.pub` (a throwaway key's public half), which the
     /// default spec names and preflight reads, so runs do not depend on the machine's own keys.
-    private static func writePublicKey(home: URL) throws {
+    static func writePublicKey(home: URL) throws {
         let folder = home.appendingPathComponent(".ssh")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var blob = Data([0, 0, 0, 7]) + Data("ssh-rsa".utf8)

@@ -1,0 +1,84 @@
+import DroverBlueprint
+import DroverCLI
+import DroverEngine
+import DroverHTTP
+import DroverSim
+import Foundation
+import Testing
+
+/// The Azure part of the default `current` spec applied, re-applied and destroyed against the Azure simulator through
+/// the handlers `drover` registers, configured only by what the simulator hands a client (docs/simulators.md).
+@Suite struct AzureSimulatorApplyTests {
+    @Test func roleAssignmentAndOneVMPerOSConvergeThenTearDown() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-azsim-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = AzureSimulatorConfiguration(directory: folder.appendingPathComponent("sim"), timeScale: 0)
+        configuration.hostnames = [Self.graphHost]
+        let simulator = try AzureSimulator(configuration: configuration)
+        let endpoints = try await simulator.start()
+        let result = await outcome { try await converge(simulator, endpoints, folder) }
+        await simulator.stop()
+        try result.get()
+    }
+
+    /// DroverAzure sends Graph requests to the metadata's `microsoftGraphResourceId` (Microsoft Graph's public host);
+    /// the simulator answers for it through a host override, its certificate naming that host.
+    static let graphHost = "graph.microsoft.com"
+
+    /// Runs `body` to its end, so what it started is stopped whatever it throws.
+    private func outcome(_ body: () async throws -> Void) async -> Result<Void, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
+    private func converge(_ simulator: AzureSimulator, _ endpoints: AzureSimulatorEndpoints, _ folder: URL) async throws {
+        try DroverBinary.writePublicKey(home: folder)
+        var spec = ClusterSpec.defaults(for: .current)
+        spec.azure.subscriptionId = endpoints.subscriptionId
+        spec.azure.tenantId = endpoints.tenantId
+        spec.admin.sshPublicKeyPath = folder.appendingPathComponent(".ssh/id_rsa.pub").path
+        let providers = CompositionRoot.providers(CompositionRoot.Environment(
+            workingDirectory: folder.appendingPathComponent(".drover"),
+            variables: [
+                "AZURE_TENANT_ID": endpoints.tenantId, "AZURE_CLIENT_ID": endpoints.clientId, "AZURE_CLIENT_SECRET": endpoints.clientSecret,
+                "ARM_METADATA_HOSTNAME": endpoints.armHost, "DROVER_CA_FILE": endpoints.caFile,
+            ],
+            subscriptionId: spec.azure.subscriptionId, tenantId: spec.azure.tenantId,
+            hostOverrides: [HostOverride(host: Self.graphHost, address: "127.0.0.1", targetPort: try #require(URL(string: endpoints.graphURL)?.port))]))
+        let result = await outcome { try await applyReapplyDestroy(spec, providers.registry, simulator, folder) }
+        try await providers.shutdown()
+        try result.get()
+    }
+
+    private func applyReapplyDestroy(_ spec: ClusterSpec, _ registry: ProviderRegistry, _ simulator: AzureSimulator, _ folder: URL) async throws {
+        let engine = Engine(registry: registry, store: FileStateStore(path: folder.appendingPathComponent("drover.state.json").path))
+        let linux = try #require(spec.clusterNodes.first { $0.os == .linux })
+        let windows = try #require(spec.clusterNodes.first { $0.os == .windows })
+        let targets: Set<ResourceAddress> = [
+            ResourceAddress(type: "azure.role_assignment", name: "k8s/contributor"),
+            ResourceAddress(type: "azure.virtual_machine", name: "k8s/\(linux.vmName)"),
+            ResourceAddress(type: "azure.virtual_machine", name: "k8s/\(windows.vmName)"),
+        ]
+        let configuration = Blueprint(spec: spec).configuration()
+        let applied = try await engine.apply(try await engine.plan(configuration, targets: targets))
+        #expect(applied.succeeded, "\(applied.failures)")
+        let built = await simulator.inventory()
+        #expect((built["resources"]?.array?.count ?? 0) > 0)
+
+        // A second run: the reads find everything as recorded and nothing is written.
+        let before = simulator.requestLog.all.count
+        let (_, drift) = try await engine.refresh()
+        #expect(drift.isEmpty, "\(drift)")
+        let again = try await engine.plan(configuration, targets: targets)
+        #expect(!again.hasChanges, "\(again.changes.filter { $0.action != .noop }.map(\.address))")
+        _ = try await engine.apply(again)
+        let writes = simulator.requestLog.all.dropFirst(before).filter { $0.service != "login" && $0.method != "GET" }
+        #expect(writes.isEmpty, "\(writes.map { "\($0.method) \($0.path)" })")
+
+        let destroyed = try await engine.apply(try await engine.plan(configuration, mode: .destroy))
+        #expect(destroyed.succeeded, "\(destroyed.failures)")
+        let inventory = await simulator.inventory()
+        #expect(inventory["resources"]?.array?.isEmpty == true, "\(inventory)")
+        #expect(inventory["applications"]?.array?.isEmpty == true)
+        #expect(inventory["servicePrincipals"]?.array?.isEmpty == true)
+    }
+}
