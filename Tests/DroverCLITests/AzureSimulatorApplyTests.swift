@@ -6,17 +6,17 @@ import DroverSim
 import Foundation
 import Testing
 
-/// The Azure part of the default `current` spec applied, re-applied and destroyed against the Azure simulator through
+/// The Azure part of each profile's default spec applied, re-applied and destroyed against the Azure simulator through
 /// the handlers `drover` registers, configured only by what the simulator hands a client (docs/simulators.md).
 @Suite struct AzureSimulatorApplyTests {
-    @Test func roleAssignmentAndOneVMPerOSConvergeThenTearDown() async throws {
+    @Test(arguments: Profile.allCases) func roleAssignmentAndOneVMPerOSConvergeThenTearDown(_ profile: Profile) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-azsim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = AzureSimulatorConfiguration(directory: folder.appendingPathComponent("sim"), timeScale: 0)
         configuration.hostnames = [Self.graphHost]
         let simulator = try AzureSimulator(configuration: configuration)
         let endpoints = try await simulator.start()
-        let result = await outcome { try await converge(simulator, endpoints, folder) }
+        let result = await outcome { try await converge(profile, simulator, endpoints, folder) }
         await simulator.stop()
         try result.get()
     }
@@ -30,9 +30,11 @@ import Testing
         do { return .success(try await body()) } catch { return .failure(error) }
     }
 
-    private func converge(_ simulator: AzureSimulator, _ endpoints: AzureSimulatorEndpoints, _ folder: URL) async throws {
+    private func converge(_ profile: Profile, _ simulator: AzureSimulator, _ endpoints: AzureSimulatorEndpoints, _ folder: URL) async throws {
         try DroverBinary.writePublicKey(home: folder)
-        var spec = ClusterSpec.defaults(for: .current)
+        var spec = ClusterSpec.defaults(for: profile)
+        // rancher-2.3's default is the seed's Basic SKU, which Azure no longer creates (validation says so).
+        spec.azure.sku = .standard
         spec.azure.subscriptionId = endpoints.subscriptionId
         spec.azure.tenantId = endpoints.tenantId
         spec.admin.sshPublicKeyPath = folder.appendingPathComponent(".ssh/id_rsa.pub").path
