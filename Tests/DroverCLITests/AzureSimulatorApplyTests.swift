@@ -9,7 +9,7 @@ import Testing
 /// The Azure part of each profile's default spec applied, re-applied and destroyed against the Azure simulator through
 /// the handlers `drover` registers, configured only by what the simulator hands a client (docs/simulators.md).
 @Suite struct AzureSimulatorApplyTests {
-    @Test(arguments: Profile.allCases) func roleAssignmentAndOneVMPerOSConvergeThenTearDown(_ profile: Profile) async throws {
+    @Test(arguments: Profile.allCases) func everyVMAndTheRoleAssignmentConvergeThenTearDown(_ profile: Profile) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-azsim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = AzureSimulatorConfiguration(directory: folder.appendingPathComponent("sim"), timeScale: 0)
@@ -53,14 +53,12 @@ import Testing
 
     private func applyReapplyDestroy(_ spec: ClusterSpec, _ registry: ProviderRegistry, _ simulator: AzureSimulator, _ folder: URL) async throws {
         let engine = Engine(registry: registry, store: FileStateStore(path: folder.appendingPathComponent("drover.state.json").path))
-        let linux = try #require(spec.clusterNodes.first { $0.os == .linux })
-        let windows = try #require(spec.clusterNodes.first { $0.os == .windows })
-        let targets: Set<ResourceAddress> = [
-            ResourceAddress(type: "azure.role_assignment", name: "k8s/contributor"),
-            ResourceAddress(type: "azure.virtual_machine", name: "k8s/\(linux.vmName)"),
-            ResourceAddress(type: "azure.virtual_machine", name: "k8s/\(windows.vmName)"),
-        ]
         let configuration = Blueprint(spec: spec).configuration()
+        // Every VM (Rancher servers with their rendered custom data behind the load balancer, Linux and Windows
+        // workers) and the role assignment: every azure.* and graph.* type the blueprint uses.
+        let targets = Set(configuration.resources.keys.filter { $0.type == "azure.virtual_machine" })
+            .union([ResourceAddress(type: "azure.role_assignment", name: "k8s/contributor")])
+        #expect(targets.contains { $0.name.hasPrefix("k8s/win") })
         let applied = try await engine.apply(try await engine.plan(configuration, targets: targets))
         #expect(applied.succeeded, "\(applied.failures)")
         let built = await simulator.inventory()
