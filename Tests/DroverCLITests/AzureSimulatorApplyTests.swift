@@ -55,14 +55,18 @@ import Testing
         let engine = Engine(registry: registry, store: FileStateStore(path: folder.appendingPathComponent("drover.state.json").path))
         let configuration = Blueprint(spec: spec).configuration()
         // Every VM (Rancher servers with their rendered custom data behind the load balancer, Linux and Windows
-        // workers) and the role assignment: every azure.* and graph.* type the blueprint uses.
-        let targets = Set(configuration.resources.keys.filter { $0.type == "azure.virtual_machine" })
-            .union([ResourceAddress(type: "azure.role_assignment", name: "k8s/contributor")])
+        // workers), the RKE2 servers' secrets extension (its script rendered from the generated secrets) and the role
+        // assignment: every azure.* and graph.* type the blueprint uses.
+        let targets = Set(configuration.resources.keys.filter {
+            $0.type == "azure.virtual_machine" || ($0.type == "azure.vm_extension" && $0.name.hasSuffix("/rke2-secrets"))
+        }).union([ResourceAddress(type: "azure.role_assignment", name: "k8s/contributor")])
         #expect(targets.contains { $0.name.hasPrefix("k8s/win") })
         let applied = try await engine.apply(try await engine.plan(configuration, targets: targets))
         #expect(applied.succeeded, "\(applied.failures)")
         let built = await simulator.inventory()
-        #expect((built["resources"]?.array?.count ?? 0) > 0)
+        let types = Set(built["resources"]?.array?.compactMap { $0["type"]?.string?.lowercased() } ?? [])
+        #expect(types.contains("microsoft.compute/virtualmachines") && types.contains("microsoft.network/loadbalancers"), "\(types)")
+        #expect(spec.profile != .current || types.contains("microsoft.compute/virtualmachines/extensions"), "\(types)")
 
         // A second run: the reads find everything as recorded and nothing is written.
         let before = simulator.requestLog.all.count
