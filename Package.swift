@@ -201,6 +201,9 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(
+            name: "DroverAzureSimTests",
+            dependencies: ["DroverAzure", "DroverSim", "DroverEngine", "DroverTestSupport"]),
+        .testTarget(
             name: "DroverSimTests",
             dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
