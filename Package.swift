@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverHTTP", "DroverAzure", "DroverPlacement", "DroverPlacementNet",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverPlacement", "DroverPlacementNet",
                 "DroverSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -203,6 +203,9 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(
+            name: "DroverAzureSimTests",
+            dependencies: ["DroverAzure", "DroverSim", "DroverEngine", "DroverTestSupport"]),
+        .testTarget(
             name: "DroverSimTests",
             dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
@@ -212,7 +215,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverCLITests",
-            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverHTTP", "DroverSim", "DroverTestSupport"],
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverSim", "DroverTestSupport"],
             resources: [.copy("Snapshots")]
         ),
     ]

@@ -1,7 +1,6 @@
 import DroverBlueprint
 import DroverCLI
 import DroverEngine
-import DroverHTTP
 import DroverSim
 import Foundation
 import Testing
@@ -12,18 +11,12 @@ import Testing
     @Test(arguments: Profile.allCases) func everyVMAndTheRoleAssignmentConvergeThenTearDown(_ profile: Profile) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-azsim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var configuration = AzureSimulatorConfiguration(directory: folder.appendingPathComponent("sim"), timeScale: 0)
-        configuration.hostnames = [Self.graphHost]
-        let simulator = try AzureSimulator(configuration: configuration)
+        let simulator = try AzureSimulator(configuration: .init(directory: folder.appendingPathComponent("sim"), timeScale: 0))
         let endpoints = try await simulator.start()
         let result = await outcome { try await converge(profile, simulator, endpoints, folder) }
         await simulator.stop()
         try result.get()
     }
-
-    /// DroverAzure sends Graph requests to the metadata's `microsoftGraphResourceId` (Microsoft Graph's public host);
-    /// the simulator answers for it through a host override, its certificate naming that host.
-    static let graphHost = "graph.microsoft.com"
 
     /// Runs `body` to its end, so what it started is stopped whatever it throws.
     private func outcome(_ body: () async throws -> Void) async -> Result<Void, any Error> {
@@ -44,8 +37,7 @@ import Testing
                 "AZURE_TENANT_ID": endpoints.tenantId, "AZURE_CLIENT_ID": endpoints.clientId, "AZURE_CLIENT_SECRET": endpoints.clientSecret,
                 "ARM_METADATA_HOSTNAME": endpoints.armHost, "DROVER_CA_FILE": endpoints.caFile,
             ],
-            subscriptionId: spec.azure.subscriptionId, tenantId: spec.azure.tenantId,
-            hostOverrides: [HostOverride(host: Self.graphHost, address: "127.0.0.1", targetPort: try #require(URL(string: endpoints.graphURL)?.port))]))
+            subscriptionId: spec.azure.subscriptionId, tenantId: spec.azure.tenantId))
         let result = await outcome { try await applyReapplyDestroy(spec, providers.registry, simulator, folder) }
         try await providers.shutdown()
         try result.get()

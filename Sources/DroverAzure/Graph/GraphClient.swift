@@ -63,6 +63,24 @@ public struct GraphClient: Sendable {
         }
     }
 
+    /// Creates an object that Graph cannot create idempotently (a POST), safely: looks for it first, and when the
+    /// answer to the POST is lost (a dropped connection, a 5xx: the object may exist) looks again before sending
+    /// another, so a flaky network neither fails the run nor makes a second object.
+    public func createOnce<T: Sendable>(
+        _ what: String, context: OperationContext, attempts: Int = 4, find: () async throws -> T?, create: () async throws -> T
+    ) async throws -> T {
+        var interval = 2.0
+        for attempt in 1...attempts {
+            if let existing = try await find() { return existing }
+            do { return try await create() } catch let error as CodedError where error.retryable && !error.nothingApplied && attempt < attempts {
+                context.report("\(what): the answer was lost (\(error.code)); looking for it before trying again")
+                try await context.sleep(seconds: interval)
+                interval *= 2
+            }
+        }
+        throw CodedError(code: "GraphCreateFailed", message: "\(what) could not be created after \(attempts) attempts")
+    }
+
     /// Quotes a value for an OData string literal (single quotes doubled).
     static func literal(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "''") + "'" }
 }

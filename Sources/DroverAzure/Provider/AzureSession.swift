@@ -17,6 +17,9 @@ public actor AzureSession {
 
     private let environment: AzureEnvironment
     private var built: Services?
+    /// The build in flight: concurrent handlers wait for the one build instead of each starting their own (an actor
+    /// is re-entered at every `await`), so exactly one set of transports exists and is shut down.
+    private var building: Task<Services, any Error>?
     private var transports: [HTTPTransport] = []
 
     /// Creates a session; nothing is contacted yet.
@@ -31,9 +34,17 @@ public actor AzureSession {
     /// The clients, built on the first call.
     public func services(context: OperationContext) async throws -> Services {
         if let built { return built }
-        let services = try await build(sleep: { try await context.sleep(seconds: $0) })
-        built = services
-        return services
+        if let building { return try await building.value }
+        let task = Task { try await self.build(sleep: { try await context.sleep(seconds: $0) }) }
+        building = task
+        do {
+            let services = try await task.value
+            built = services
+            return services
+        } catch {
+            building = nil
+            throw error
+        }
     }
 
     /// Closes the connections, when the session built them.
@@ -49,8 +60,6 @@ public actor AzureSession {
         // Off Azure nothing answers at IMDS: a short connect timeout and no retry keep the chain quick.
         let imds = try HTTPTransport(configuration: TransportConfiguration(
             connectTimeout: 1, requestTimeout: 5, retry: RetryPolicy(maxAttempts: 1), logger: environment.logger))
-        // Appended, not assigned: two handlers starting at once may each build (actor reentrancy at the awaits below),
-        // and every client must be shut down.
         transports += [transport, imds]
         let cloud: AzureCloud
         if let host = environment.effectiveMetadataHost {

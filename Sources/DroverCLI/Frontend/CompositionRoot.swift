@@ -1,7 +1,6 @@
 import DroverAzure
 import DroverBlueprint
 import DroverEngine
-import DroverHTTP
 import DroverNodes
 import Foundation
 
@@ -20,19 +19,16 @@ public enum CompositionRoot {
         public var subscriptionId: String?
         /// The spec's tenant, passed to the Azure CLI credential.
         public var tenantId: String?
-        /// Host-to-address overrides for every Azure request (a simulator answering for Azure's host names).
-        public var hostOverrides: [HostOverride]
 
         /// Creates an environment.
         public init(
             workingDirectory: URL, variables: [String: String] = ProcessInfo.processInfo.environment, subscriptionId: String? = nil,
-            tenantId: String? = nil, hostOverrides: [HostOverride] = []
+            tenantId: String? = nil
         ) {
             self.workingDirectory = workingDirectory
             self.variables = variables
             self.subscriptionId = subscriptionId
             self.tenantId = tenantId
-            self.hostOverrides = hostOverrides
         }
 
         /// The environment of a run whose state file is at `statePath`, for `spec` when one is loaded.
@@ -46,7 +42,7 @@ public enum CompositionRoot {
         /// needs neither network nor credentials.
         var azure: AzureEnvironment {
             func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
-            return AzureEnvironment(variables: variables, subscriptionId: given(subscriptionId), tenantId: given(tenantId), hostOverrides: hostOverrides)
+            return AzureEnvironment(variables: variables, subscriptionId: given(subscriptionId), tenantId: given(tenantId))
         }
     }
 

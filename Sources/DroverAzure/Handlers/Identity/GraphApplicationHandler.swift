@@ -44,13 +44,16 @@ public struct GraphApplicationHandler: ResourceHandler {
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let graph = try await session.services(context: context).graph
-        if let existing = try await find(inputs.displayName, graph: graph, context: context) { return existing }
-        let created = try await graph.send("POST", "/applications", body: Application(displayName: inputs.displayName), context: context)
-            .decode(Application.self)
-        guard let id = created.id, let appId = created.appId else {
-            throw CodedError(code: "InvalidResponse", message: "Graph created application \(inputs.displayName) without id or appId")
+        return try await graph.createOnce("application \(inputs.displayName)", context: context) {
+            try await find(inputs.displayName, graph: graph, context: context)
+        } create: {
+            let created = try await graph.send("POST", "/applications", body: Application(displayName: inputs.displayName), context: context)
+                .decode(Application.self)
+            guard let id = created.id, let appId = created.appId else {
+                throw CodedError(code: "InvalidResponse", message: "Graph created application \(inputs.displayName) without id or appId")
+            }
+            return Outputs(id: id, appId: appId)
         }
-        return Outputs(id: id, appId: appId)
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {

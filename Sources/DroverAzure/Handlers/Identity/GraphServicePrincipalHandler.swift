@@ -37,12 +37,15 @@ public struct GraphServicePrincipalHandler: ResourceHandler {
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let graph = try await session.services(context: context).graph
-        if let existing = try await find(inputs.appId, graph: graph, context: context) { return existing }
-        let created = try await graph.whileReplicating("service principal for \(inputs.appId)", context: context) {
-            try await graph.send("POST", "/servicePrincipals", body: Principal(appId: inputs.appId), context: context).decode(Principal.self)
+        return try await graph.createOnce("service principal for \(inputs.appId)", context: context) {
+            try await find(inputs.appId, graph: graph, context: context)
+        } create: {
+            let created = try await graph.whileReplicating("service principal for \(inputs.appId)", context: context) {
+                try await graph.send("POST", "/servicePrincipals", body: Principal(appId: inputs.appId), context: context).decode(Principal.self)
+            }
+            guard let id = created.id else { throw CodedError(code: "InvalidResponse", message: "Graph created a service principal without id") }
+            return Outputs(id: id, appId: inputs.appId)
         }
-        guard let id = created.id else { throw CodedError(code: "InvalidResponse", message: "Graph created a service principal without id") }
-        return Outputs(id: id, appId: inputs.appId)
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {

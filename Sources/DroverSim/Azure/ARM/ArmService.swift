@@ -152,7 +152,8 @@ extension AzureCloud {
                     "tenant": "common", "identityProvider": "AAD",
                 ],
                 "graph": .string(urls.graph + "/"),
-                "microsoftGraphResourceId": .string(Self.graphAudience),
+                // Microsoft Graph's endpoint and token audience in one, as in the public clouds' documents.
+                "microsoftGraphResourceId": .string(urls.graph + "/"),
                 "suffixes": ["storage": "core.windows.net", "keyVaultDns": "vault.azure.net", "acrLoginServer": "azurecr.io"],
             ]])
         }

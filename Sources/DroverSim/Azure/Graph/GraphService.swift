@@ -10,7 +10,7 @@ extension AzureCloud {
             serverError: { graphError(503, "serviceNotAvailable", "The service is temporarily unavailable; retry after a delay.") }) {
             return fault
         }
-        if case .failure(let error) = verifyBearer(request.headers["authorization"], audiences: [Self.graphAudience]) {
+        if case .failure(let error) = verifyBearer(request.headers["authorization"], audiences: graphAudiences) {
             return graphError(401, "InvalidAuthenticationToken", error.message)
         }
         let path = ArmPath(request.path)

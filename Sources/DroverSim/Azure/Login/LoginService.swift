@@ -10,6 +10,11 @@ extension AzureCloud {
     /// Graph's resource identifier (azure-api.md §0).
     static let graphAudience = "https://graph.microsoft.com/"
 
+    /// Audiences a Graph token may carry: Graph's public identifier, and this simulator's own Graph URL, which its
+    /// metadata document names as `microsoftGraphResourceId` (a cloud's Graph endpoint is also its token audience,
+    /// as in the public clouds' metadata: `"microsoftGraphResourceId": "https://graph.microsoft.com/"`).
+    var graphAudiences: [String] { [Self.graphAudience, urls.graph.lowercased() + "/"] }
+
     func handleLogin(_ request: SimRequest) -> SimResponse {
         let path = ArmPath(request.path)
         guard request.method == "POST", path.count == 4, path.lower[1] == "oauth2", path.lower[2] == "v2.0",
@@ -41,7 +46,7 @@ extension AzureCloud {
             return tokenError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '\(clientId)'.")
         }
         let scope = form["scope"] ?? ""
-        guard let audience = Self.audience(forScope: scope) else {
+        guard let audience = Self.audience(forScope: scope, graphAudiences: graphAudiences) else {
             // AADSTS70011 invalid_scope (azure-api.md §1.1).
             return tokenError(400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope \(scope) is not valid; use a resource identifier with the '.default' suffix.")
         }
@@ -56,7 +61,7 @@ extension AzureCloud {
     }
 
     /// The audience a `.default` scope names, or nil for a scope this cloud does not know.
-    static func audience(forScope scope: String) -> String? {
+    static func audience(forScope scope: String, graphAudiences: [String] = [graphAudience]) -> String? {
         let scopes = scope.split(separator: " ").map(String.init)
         guard scopes.count == 1, scopes[0].hasSuffix(".default") else { return nil }
         // `{audience}/.default` with the audience's own trailing slash gives `…//.default`, which Entra ID accepts.
@@ -64,7 +69,7 @@ extension AzureCloud {
         while resource.hasSuffix("/") { resource.removeLast() }
         resource += "/"
         if armAudiences.contains(resource.lowercased()) { return resource.lowercased() }
-        if resource.lowercased() == graphAudience { return graphAudience }
+        if graphAudiences.contains(resource.lowercased()) { return resource.lowercased() }
         return nil
     }
 
