@@ -26,8 +26,6 @@ import Testing
     private func converge(_ profile: Profile, _ simulator: AzureSimulator, _ endpoints: AzureSimulatorEndpoints, _ folder: URL) async throws {
         try DroverBinary.writePublicKey(home: folder)
         var spec = ClusterSpec.defaults(for: profile)
-        // rancher-2.3's default is the seed's Basic SKU, which Azure no longer creates (validation says so).
-        spec.azure.sku = .standard
         spec.azure.subscriptionId = endpoints.subscriptionId
         spec.azure.tenantId = endpoints.tenantId
         spec.admin.sshPublicKeyPath = folder.appendingPathComponent(".ssh/id_rsa.pub").path

@@ -7,7 +7,7 @@ extension ClusterSpec {
         let legacy = profile == .rancher23
         return ClusterSpec(
             profile: profile,
-            azure: AzureSettings(subscriptionId: "", tenantId: "", sku: legacy ? .basic : .standard),
+            azure: AzureSettings(subscriptionId: "", tenantId: "", sku: .standard),
             admin: AdminSettings(
                 username: "iamsuperman", sshPublicKeyPath: "~/.ssh/id_rsa.pub", sshPrivateKeyPath: "~/.ssh/id_rsa",
                 windowsPassword: nil),

@@ -299,7 +299,7 @@ public struct SpecValidator: Sendable {
             if spec.profile == .current {
                 check.error("azure.sku", message, fix: "set `sku: Standard`")
             } else {
-                check.warning("azure.sku", message + "; this seed-faithful profile runs against the simulators only", fix: "today: profile current, which uses Standard")
+                check.error("azure.sku", message + "; Azure and its simulator refuse new ones", fix: "set `sku: Standard` (the rest of this profile stays as in 2019)")
             }
         }
         guard spec.profile == .rancher23 else { return }
