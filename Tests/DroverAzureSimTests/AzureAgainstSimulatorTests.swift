@@ -114,6 +114,11 @@ import Testing
             #expect(builtOK, "\(built.failures)")
             #expect(built.state.resources.count == 15)
 
+            // One PUT per ARM object (issue 8's target), whatever polling its long-running operation took.
+            let puts = Dictionary(grouping: world.simulator.requestLog.all.filter { $0.service == "arm" && $0.method == "PUT" }, by: { $0.path.lowercased() })
+            #expect(puts.count == 12, "\(puts.keys.sorted())")
+            #expect(puts.filter { $0.value.count != 1 }.isEmpty, "sent more than once: \(puts.filter { $0.value.count != 1 }.keys.sorted())")
+
             // A second run plans nothing and writes nothing.
             let writesBefore = world.writes
             let again = try await world.engine.plan(Self.configuration())
