@@ -14,6 +14,8 @@ struct DroverBinary {
 
     let executable: URL
     let directory: URL
+    /// Variables set for every run on top of the test's own (a simulator's `export` lines, say).
+    var extraEnvironment: [String: String] = [:]
 
     /// Finds `drover` beside the test bundle (SwiftPM builds it there with `swift build --build-tests`).
     init(directory: URL) throws {
@@ -59,6 +61,7 @@ struct DroverBinary {
         // No run reaches a real Azure: an extra CA bundle that does not exist stops the Azure provider before it
         // opens a connection (InvalidCAFile), whatever credentials the machine has.
         environment["DROVER_CA_FILE"] = directory.appendingPathComponent("no-azure-in-tests.pem").path
+        environment.merge(extraEnvironment) { _, extra in extra }
         let output = try await ProcessRunner.run(executable, arguments, environment: environment, currentDirectory: directory)
         return Run(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }

@@ -168,8 +168,13 @@ public struct VirtualMachineHandler: ARMResourceHandler {
             }
             var key = inputs.sshPublicKey
             if key == nil, let path = inputs.sshPublicKeyPath {
-                let expanded = path.hasPrefix("~/") ? FileManager.default.homeDirectoryForCurrentUser.path + path.dropFirst(1) : path
-                do { key = try readFile(expanded) } catch { throw invalid("sshPublicKeyPath", "cannot read \(path): \(error)") }
+                // `~` is $HOME, as OpenSSH and the spec's preflight read it (not the password database's home).
+                let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+                let expanded = path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+                do { key = try readFile(expanded) } catch {
+                    let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+                    throw invalid("sshPublicKeyPath", "cannot read \(expanded): \(reason ?? error.localizedDescription)")
+                }
             }
             guard let key = key?.trimmingCharacters(in: .whitespacesAndNewlines), key.hasPrefix("ssh-") || key.hasPrefix("ecdsa-") else {
                 throw invalid("sshPublicKey", "no OpenSSH public key given", "set admin.sshPublicKeyPath to a .pub file")
