@@ -171,6 +171,13 @@ let package = Package(
             ]
         ),
 
+        /// Prints the Azure provider's requests per created resource against the simulator; not a test.
+        .executableTarget(
+            name: "drover-azure-benchmarks",
+            dependencies: ["DroverCLI", "DroverBlueprint", "DroverEngine", "DroverSim"],
+            path: "Sources/DroverAzureBenchmarks"
+        ),
+
         // MARK: Tests
 
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine", "DroverTestSupport"]),
