@@ -134,17 +134,25 @@ import Testing
         }
     }
 
+    /// A credential of the same name left by an answer that never arrived is removed; others are left alone.
     @Test func clientSecretDefaultsTo720HoursAndIsSensitive() async throws {
         try await withAzure(respond: { request in
-            .json(200, ["keyId": "k-1", "secretText": "the-secret", "endDateTime": (request.json?["passwordCredential"] as? [String: Any])?["endDateTime"] ?? ""])
+            if request.method == "GET" {
+                return .json(200, ["id": "obj-1", "passwordCredentials": [["keyId": "orphan", "displayName": "drover"], ["keyId": "other", "displayName": "ci"]]])
+            }
+            if request.path.hasSuffix("/removePassword") { return .empty(204) }
+            return .json(200, ["keyId": "k-1", "secretText": "the-secret", "endDateTime": (request.json?["passwordCredential"] as? [String: Any])?["endDateTime"] ?? ""])
         }) { azure in
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             let handler = GraphClientSecretHandler(session: azure.session, now: { now })
             let outputs = try await handler.create(.init(applicationId: "obj-1", displayName: "drover"), context: azure.context())
             #expect(outputs.secret == "the-secret")
             #expect(handler.sensitiveOutputs == ["secret"])
-            let request = try #require(azure.server.requests.first)
-            #expect(request.path == "/graph/v1.0/applications/obj-1/addPassword")
+            let removed = azure.server.requests.filter { $0.path.hasSuffix("/removePassword") }.map { $0.json?["keyId"] as? String }
+            #expect(removed == ["orphan"])
+            let adds = azure.server.requests.filter { $0.path.hasSuffix("/addPassword") }
+            #expect(adds.count == 1)
+            let request = try #require(adds.first)
             let end = (request.json?["passwordCredential"] as? [String: Any])?["endDateTime"] as? String
             #expect(end == ISO8601DateFormatter().string(from: now.addingTimeInterval(720 * 3600)))
         }

@@ -61,14 +61,46 @@ public struct GraphClientSecretHandler: ResourceHandler {
         return AddPassword(passwordCredential: .init(displayName: inputs.displayName, endDateTime: formatter.string(from: end)))
     }
 
+    /// Adds the password. Its text is returned once, so a credential of this name whose answer never reached us (a
+    /// dropped connection, a killed run) is useless: it is removed first, and again before each retry after a lost
+    /// answer, so the application ends with exactly one secret of this name.
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {
         let graph = try await session.services(context: context).graph
         let request = body(inputs)
-        let answer = try await graph.whileReplicating("client secret of \(inputs.applicationId)", context: context) {
-            try await graph.send("POST", "/applications/\(inputs.applicationId)/addPassword", body: request, context: context).decode(Answer.self)
+        var interval = 2.0
+        for attempt in 1...4 {
+            try await removeUnknownCredentials(named: inputs.displayName, of: inputs.applicationId, graph: graph, context: context)
+            do {
+                let answer = try await graph.whileReplicating("client secret of \(inputs.applicationId)", context: context) {
+                    try await graph.send("POST", "/applications/\(inputs.applicationId)/addPassword", body: request, context: context)
+                        .decode(Answer.self)
+                }
+                guard let secret = answer.secretText else { throw CodedError(code: "InvalidResponse", message: "addPassword returned no secretText") }
+                return Outputs(keyId: answer.keyId, secret: secret, endDateTime: answer.endDateTime ?? request.passwordCredential.endDateTime)
+            } catch let error as CodedError where error.retryable && !error.nothingApplied && attempt < 4 {
+                context.report("client secret: the answer was lost (\(error.code)); removing what it may have added, then trying again")
+                try await context.sleep(seconds: interval)
+                interval *= 2
+            }
         }
-        guard let secret = answer.secretText else { throw CodedError(code: "InvalidResponse", message: "addPassword returned no secretText") }
-        return Outputs(keyId: answer.keyId, secret: secret, endDateTime: answer.endDateTime ?? request.passwordCredential.endDateTime)
+        throw CodedError(code: "GraphCreateFailed", message: "the client secret of \(inputs.applicationId) could not be added")
+    }
+
+    /// Removes the application's password credentials named `name`: Drover holds no text for any of them.
+    func removeUnknownCredentials(named name: String, of application: String, graph: GraphClient, context: OperationContext) async throws {
+        struct Application: Decodable {
+            struct Credential: Decodable { var keyId: String?; var displayName: String? }
+            var passwordCredentials: [Credential]?
+        }
+        guard let app = try await CodedError.nilWhenNotFound({
+            try await graph.send("GET", "/applications/\(application)", context: context).decode(Application.self)
+        }) else { return }
+        for credential in app.passwordCredentials ?? [] where credential.displayName == name {
+            guard let keyId = credential.keyId else { continue }
+            _ = try await CodedError.nilWhenNotFound {
+                try await graph.send("POST", "/applications/\(application)/removePassword", body: RemovePassword(keyId: keyId), context: context)
+            }
+        }
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
