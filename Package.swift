@@ -214,7 +214,7 @@ let package = Package(
             dependencies: ["DroverAzure", "DroverSim", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverSimTests",
-            dependencies: ["DroverSim", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            dependencies: ["DroverSim", "DroverTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "X509", package: "swift-certificates")],
             // Official example copies, read through #filePath; not bundled.

@@ -142,7 +142,7 @@ import Testing
             #expect(!inventory.contains("drover-sim-k8s"), "\(inventory.prefix(400))")
 
             // Every body either side sent matches Microsoft's definition of its operation.
-            let check = try await ProcessRunnerForTests.python(["scripts/checks/swagger-validate.py", world.folder.appendingPathComponent("requests.jsonl").path])
+            let check = try ProjectChecks.swaggerValidate(world.folder.appendingPathComponent("requests.jsonl"))
             #expect(check.status == 0, "\(check.output)")
         } catch {
             await world.stop()
@@ -172,26 +172,5 @@ import Testing
             throw error
         }
         await world.stop()
-    }
-}
-
-/// Runs the project's Python checks with the interpreter `scripts/test` installs.
-enum ProcessRunnerForTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func python(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await Task.detached {
-            let process = Process()
-            process.executableURL = root.appendingPathComponent(".venv-tools/bin/python")
-            process.arguments = arguments
-            process.currentDirectoryURL = root
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }.value
     }
 }

@@ -1,29 +1,12 @@
 import DroverSim
+import DroverTestSupport
 import Foundation
 import Testing
 
 /// scripts/checks/swagger-validate.py over the simulator's own request log: every body the simulator accepted or
 /// answered matches Microsoft's definition for its operation, with no property absent from it.
 @Suite struct SwaggerCheckTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func check(_ log: URL) throws -> (status: Int32, output: String) {
-        let python = root.appendingPathComponent(".venv-tools/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record(".venv-tools/bin/python is missing; run scripts/test (it installs jsonschema)")
-            return (-1, "")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("scripts/checks/swagger-validate.py").path, log.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    static func check(_ log: URL) throws -> (status: Int32, output: String) { try ProjectChecks.swaggerValidate(log) }
 
     /// A whole cluster's worth of traffic: every resource type, each LRO pattern, Graph, role assignment, errors.
     static func traffic(into log: URL) async throws {
