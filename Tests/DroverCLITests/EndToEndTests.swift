@@ -110,3 +110,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("nothing").path))
     }
 }
+
+/// A newcomer without `~/.ssh/id_rsa.pub`: `drover init` makes a key pair for the cluster, so the README's first
+/// command (`drover init && drover plan`) works on a fresh machine.
+@Suite struct FirstRunKeyTests {
+    @Test func initCreatesAnSSHKeyWhenTheDefaultIsMissingAndPlanPasses() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drover-firstrun-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let drover = try DroverBinary(directory: dir)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(".ssh"))
+
+        let initialized = try await drover("init")
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        #expect(initialized.stdout.contains("created") && initialized.stdout.contains(".drover/ssh/id_ed25519"))
+        let key = dir.appendingPathComponent(".drover/ssh/id_ed25519")
+        #expect(try FileManager.default.attributesOfItem(atPath: key.path)[.posixPermissions] as? Int == 0o600)
+        #expect(try String(contentsOfFile: dir.appendingPathComponent("drover.yaml").path, encoding: .utf8).contains(key.path + ".pub"))
+        let plan = try await drover("plan")
+        #expect(plan.status == 0, "\(plan.stderr)")
+    }
+}

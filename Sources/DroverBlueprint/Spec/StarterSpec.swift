@@ -1,8 +1,12 @@
 /// The commented `drover.yaml` that `drover init` writes: every field at its default, explained.
 public enum StarterSpec {
-    /// The starter text for `profile`.
-    public static func text(profile: Profile) -> String {
-        let d = ClusterSpec.defaults(for: profile)
+    /// The starter text for `profile`, naming `sshKey` (public and private key paths) when given.
+    public static func text(profile: Profile, sshKey: (publicKey: String, privateKey: String)? = nil) -> String {
+        var d = ClusterSpec.defaults(for: profile)
+        if let sshKey {
+            d.admin.sshPublicKeyPath = sshKey.publicKey
+            d.admin.sshPrivateKeyPath = sshKey.privateKey
+        }
         let pools = d.cluster.nodePools.map { pool in
             var lines = ["    - name: \(pool.name)", "      os: \(pool.os.rawValue)", "      roles: [\(pool.roles.map(\.rawValue).joined(separator: ", "))]", "      count: \(pool.count)", "      vmSize: \(pool.vmSize)"]
             if let version = pool.windowsVersion { lines.append("      windowsVersion: \"\(version.rawValue)\"   # \(profile.supportedWindowsVersions.map(\.rawValue).joined(separator: " or ")) on this profile") }
