@@ -121,7 +121,7 @@ extension SpecValidator {
         case .success(let contents): data = contents
         case .failure(let error):
             let fix = error.kind == .missing
-                ? "Drover does not generate SSH keys: create one with `ssh-keygen -t rsa -b 4096 -f \(written.hasSuffix(".pub") ? String(written.dropLast(4)) : written)`, or point admin.sshPublicKeyPath at an existing .pub file"
+                ? "create one with `ssh-keygen -t ed25519 -f \(written.hasSuffix(".pub") ? String(written.dropLast(4)) : written)`, point admin.sshPublicKeyPath at an existing .pub file, or start from `drover init`, which makes a key pair for the cluster"
                 : "point admin.sshPublicKeyPath at an OpenSSH public key file"
             check.error("admin.sshPublicKeyPath", "the SSH public key \(path) cannot be read: \(error.reason)", fix: fix)
             return
