@@ -51,7 +51,7 @@ import Testing
 
     /// The Azure half of a hybrid cluster, in the handlers' own input shapes: a group, NSG, VNet, a Linux and a Windows
     /// VM each with a public IP and NIC, an extension on each, and the Entra ID identity with its role assignment.
-    static func configuration(extraRule: Bool = false) -> Configuration {
+    static func configuration(extraRule: Bool = false, linuxSize: String = "Standard_D2s_v5") -> Configuration {
         let group: ResourceAddress = "azure.resource_group/k8s", nsg: ResourceAddress = "azure.network_security_group/k8s"
         let vnet: ResourceAddress = "azure.virtual_network/k8s", app: ResourceAddress = "graph.application/drover-test"
         var rules: [Value] = [
@@ -87,7 +87,8 @@ import Testing
             ]))
             var inputs: [String: Value] = [
                 "name": .string(vm), "computerName": .string(vm), "resourceGroup": ref(group, "name"), "location": "eastus2",
-                "size": "Standard_D2s_v5", "os": .string(os), "adminUsername": "drover", "networkInterfaceId": ref(nic, "id"),
+                "size": .string(os == "linux" ? linuxSize : "Standard_D2s_v5"), "os": .string(os), "adminUsername": "drover",
+                "networkInterfaceId": ref(nic, "id"),
             ]
             if os == "linux" {
                 inputs["image"] = "Canonical:ubuntu-24_04-lts:server:latest"
@@ -127,14 +128,20 @@ import Testing
             _ = try await world.engine.apply(again)
             #expect(world.writes == writesBefore)
 
-            // One more NSG rule is one update of the NSG, nothing else.
-            let update = try await world.engine.plan(Self.configuration(extraRule: true))
-            #expect(update.changes.filter { $0.action != .noop }.map(\.address) == ["azure.network_security_group/k8s"])
+            // One more NSG rule and a bigger Linux VM: two updates in place (a PUT of the NSG, a PATCH of the VM's size).
+            let update = try await world.engine.plan(Self.configuration(extraRule: true, linuxSize: "Standard_D4s_v5"))
+            #expect(update.changes.filter { $0.action != .noop }.map(\.address).sorted() == [
+                "azure.network_security_group/k8s", "azure.virtual_machine/k8s/k8s-lin-0",
+            ])
+            #expect(update.changes.allSatisfy { $0.action == .noop || $0.action == .update })
             let updated = try await world.engine.apply(update)
             let updatedOK = updated.succeeded
             #expect(updatedOK, "\(updated.failures)")
 
             // Destroy leaves the simulated subscription empty.
+            // Reading everything back finds what the updates sent: no drift.
+            let (_, drift) = try await world.engine.refresh()
+            #expect(drift.isEmpty, "\(drift)")
             let destroyed = try await world.engine.apply(try await world.engine.plan(Self.configuration(extraRule: true), mode: .destroy))
             let destroyedOK = destroyed.succeeded
             #expect(destroyedOK, "\(destroyed.failures)")
