@@ -36,11 +36,11 @@ public struct AdmissionReviewer: Sendable {
                 ?? "kind \(kind) is not a workload drover places"
             return Self.encode(uid: uid, allowed: true, status: (200, "\(reason); allowed unchanged"))
         }
-        guard !placement.edits.isEmpty, let patch = try? JSONPatch.encoded(placement.edits) else {
+        guard !placement.edits.isEmpty else {
             let warnings = placement.isConflict || placement.outcome == .undecided ? [placement.summary] : []
             return Self.encode(uid: uid, allowed: true, status: (200, placement.summary), warnings: warnings)
         }
-        return Self.encode(uid: uid, allowed: true, status: nil, patch: patch)
+        return Self.encode(uid: uid, allowed: true, status: nil, patch: JSONPatch.encoded(placement.edits))
     }
 
     /// The refusal of a body larger than `maxBodyBytes` (status 413), a review like any other.
@@ -49,16 +49,15 @@ public struct AdmissionReviewer: Sendable {
     }
 
     /// A v1 AdmissionReview carrying a response.
-    static func encode(uid: String, allowed: Bool, status: (code: Int, message: String)?, patch: Data? = nil, warnings: [String] = []) -> Data {
-        var response: [String: Any] = ["uid": uid, "allowed": allowed]
-        if let status { response["status"] = ["code": status.code, "message": status.message] }
+    static func encode(uid: String, allowed: Bool, status: (code: Int, message: String)?, patch: [UInt8]? = nil, warnings: [String] = []) -> Data {
+        var response: [(String, JSONText)] = [("uid", .string(uid)), ("allowed", .boolean(allowed))]
+        if let status { response.append(("status", .object([("code", .integer(status.code)), ("message", .string(status.message))]))) }
         if let patch {
-            response["patchType"] = "JSONPatch"
-            response["patch"] = patch.base64EncodedString()
+            response.append(("patchType", .string("JSONPatch")))
+            response.append(("patch", .string(Data(patch).base64EncodedString())))
         }
-        if !warnings.isEmpty { response["warnings"] = warnings }
-        let review: [String: Any] = ["apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": response]
-        // Only strings, numbers, booleans, arrays and dictionaries go in, so serialization cannot fail.
-        return (try? JSONSerialization.data(withJSONObject: review, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        if !warnings.isEmpty { response.append(("warnings", .array(warnings.map(JSONText.string)))) }
+        let review = JSONText.object([("apiVersion", .string("admission.k8s.io/v1")), ("kind", .string("AdmissionReview")), ("response", .object(response))])
+        return Data(review.bytes)
     }
 }

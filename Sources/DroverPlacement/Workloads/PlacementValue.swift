@@ -33,12 +33,12 @@ public indirect enum PlacementValue: Sendable, Hashable {
         }
     }
 
-    /// The value as a `JSONSerialization` value.
-    public var json: Any {
+    /// The value for the webhook's JSON writer.
+    var jsonText: JSONText {
         switch self {
-        case let .string(text): text
-        case let .mapping(fields): Dictionary(fields.map { ($0.key, $0.value.json) }, uniquingKeysWith: { $1 })
-        case let .list(items): items.map(\.json)
+        case let .string(text): .string(text)
+        case let .mapping(fields): .object(fields.map { ($0.key, $0.value.jsonText) })
+        case let .list(items): .array(items.map(\.jsonText))
         }
     }
 
