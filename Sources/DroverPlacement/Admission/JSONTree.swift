@@ -47,7 +47,9 @@ struct JSONTree {
     private mutating func object(depth: Int) throws -> Node {
         index += 1
         var pairs: [(Node, Node)] = []
-        var positions: [String: Int] = [:]
+        var keys: [String] = []
+        // Repeated keys are looked for by scanning while objects are small, by hashing once they are not.
+        var positions: [String: Int]?
         skipWhitespace()
         if consume(UInt8(ascii: "}")) { return Node(pairs, tag) }
         repeat {
@@ -58,10 +60,12 @@ struct JSONTree {
             skipWhitespace()
             guard consume(UInt8(ascii: ":")) else { throw Malformed() }
             let value = try value(depth: depth + 1)
-            if let position = positions[key] {
+            if keys.count == 16 { positions = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) }
+            if let position = positions.map({ $0[key] }) ?? keys.firstIndex(of: key) {
                 pairs[position].1 = value
             } else {
-                positions[key] = pairs.count
+                positions?[key] = pairs.count
+                keys.append(key)
                 pairs.append((Node(key, tag, .doubleQuoted), value))
             }
             skipWhitespace()
@@ -90,12 +94,18 @@ struct JSONTree {
         index += 1
         var decoded: [UInt8] = []
         var start = index
+        var plainASCII = true
         while true {
             guard index < bytes.count else { throw Malformed() }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
             guard byte >= 0x20 else { throw Malformed() }
-            guard byte == UInt8(ascii: "\\") else { index += 1; continue }
+            guard byte == UInt8(ascii: "\\") else {
+                if byte >= 0x80 { plainASCII = false }
+                index += 1
+                continue
+            }
+            plainASCII = false
             decoded += bytes[start..<index]
             index += 1
             guard index < bytes.count else { throw Malformed() }
@@ -112,8 +122,10 @@ struct JSONTree {
             index += 1
             start = index
         }
+        defer { index += 1 }
+        // ASCII without escapes (most of a Kubernetes object) needs no copy and no UTF-8 validation.
+        if plainASCII { return String(decoding: bytes[start..<index], as: UTF8.self) }
         decoded += bytes[start..<index]
-        index += 1
         guard let text = String(validating: decoded, as: UTF8.self) else { throw Malformed() }
         return text
     }
