@@ -25,7 +25,7 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             rest = rest[..<colon]
         }
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count > 1, let first = parts.first, first.contains(".") || first.contains(":") || first == "localhost" {
+        if parts.count > 1, let first = parts.first, first.contains(where: { $0 == "." || $0 == ":" }) || first == "localhost" {
             registry = String(first)
             repository = parts.dropFirst().joined(separator: "/")
         } else {
