@@ -22,25 +22,31 @@ public struct AdmissionReviewer: Sendable {
     /// The review answering `body`, as JSON.
     public func review(_ body: Data) -> Data {
         guard body.count <= maxBodyBytes else { return tooLarge() }
-        guard let review = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              review["kind"] as? String == "AdmissionReview", review["apiVersion"] as? String == "admission.k8s.io/v1",
-              let request = review["request"] as? [String: Any], let uid = request["uid"] as? String else {
+        guard let review = try? JSONTree.parse(Array(body)),
+              Self.string(review.value("kind")) == "AdmissionReview", Self.string(review.value("apiVersion")) == "admission.k8s.io/v1",
+              let request = review.value("request"), request.mapping != nil, let uid = Self.string(request.value("uid")) else {
             return Self.encode(uid: "", allowed: false, status: (400, "the body is not an admission.k8s.io/v1 AdmissionReview with request.uid"))
         }
-        guard let object = request["object"] as? [String: Any] else {
-            return Self.encode(uid: uid, allowed: true, status: (200, "no object to place (operation \(request["operation"] as? String ?? "?"))"))
+        guard let object = request.value("object"), object.mapping != nil else {
+            return Self.encode(uid: uid, allowed: true, status: (200, "no object to place (operation \(Self.string(request.value("operation")) ?? "?"))"))
         }
-        guard let placement = placer.place(JSONTree.node(object)) else {
-            let kind = object["kind"] as? String ?? (request["kind"] as? [String: Any])?["kind"] as? String ?? "?"
+        guard let placement = placer.place(object) else {
+            let kind = Self.string(object.value("kind")) ?? Self.string(request.value(at: ["kind", "kind"])) ?? "?"
             let reason = WorkloadKind(rawValue: kind).map { "\(kind) has no pod spec at \($0.podSpecPath.joined(separator: "."))" }
                 ?? "kind \(kind) is not a workload drover places"
             return Self.encode(uid: uid, allowed: true, status: (200, "\(reason); allowed unchanged"))
         }
-        guard !placement.edits.isEmpty, let patch = try? JSONPatch.encoded(placement.edits) else {
+        guard !placement.edits.isEmpty else {
             let warnings = placement.isConflict || placement.outcome == .undecided ? [placement.summary] : []
             return Self.encode(uid: uid, allowed: true, status: (200, placement.summary), warnings: warnings)
         }
-        return Self.encode(uid: uid, allowed: true, status: nil, patch: patch)
+        return Self.encode(uid: uid, allowed: true, status: nil, patch: JSONPatch.encoded(placement.edits))
+    }
+
+    /// The text of a JSON string (which `JSONTree` reads as a double-quoted scalar), nil for any other value.
+    static func string(_ node: Node?) -> String? {
+        guard let scalar = node?.scalar, scalar.style == .doubleQuoted else { return nil }
+        return scalar.string
     }
 
     /// The refusal of a body larger than `maxBodyBytes` (status 413), a review like any other.
@@ -49,16 +55,15 @@ public struct AdmissionReviewer: Sendable {
     }
 
     /// A v1 AdmissionReview carrying a response.
-    static func encode(uid: String, allowed: Bool, status: (code: Int, message: String)?, patch: Data? = nil, warnings: [String] = []) -> Data {
-        var response: [String: Any] = ["uid": uid, "allowed": allowed]
-        if let status { response["status"] = ["code": status.code, "message": status.message] }
+    static func encode(uid: String, allowed: Bool, status: (code: Int, message: String)?, patch: [UInt8]? = nil, warnings: [String] = []) -> Data {
+        var response: [(String, JSONText)] = [("uid", .string(uid)), ("allowed", .boolean(allowed))]
+        if let status { response.append(("status", .object([("code", .integer(status.code)), ("message", .string(status.message))]))) }
         if let patch {
-            response["patchType"] = "JSONPatch"
-            response["patch"] = patch.base64EncodedString()
+            response.append(("patchType", .string("JSONPatch")))
+            response.append(("patch", .string(Data(patch).base64EncodedString())))
         }
-        if !warnings.isEmpty { response["warnings"] = warnings }
-        let review: [String: Any] = ["apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": response]
-        // Only strings, numbers, booleans, arrays and dictionaries go in, so serialization cannot fail.
-        return (try? JSONSerialization.data(withJSONObject: review, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        if !warnings.isEmpty { response.append(("warnings", .array(warnings.map(JSONText.string)))) }
+        let review = JSONText.object([("apiVersion", .string("admission.k8s.io/v1")), ("kind", .string("AdmissionReview")), ("response", .object(response))])
+        return Data(review.bytes)
     }
 }

@@ -1,24 +1,27 @@
-import Foundation
-import Yams
-
 /// RFC 6902 JSON Patch `add` operations for placement edits, as the webhook returns them base64-encoded in
 /// `response.patch` with `patchType: JSONPatch` (kube-and-rancher-wire.md §B).
 public enum JSONPatch {
-    /// The operations carrying out `edits`, each path an RFC 6901 JSON Pointer (`~` → `~0`, `/` → `~1`).
-    public static func operations(for edits: [PlacementEdit]) -> [[String: Any]] {
-        edits.map { edit in
-            let pointer = "/" + edit.path.map(escape).joined(separator: "/") + (edit.append ? "/-" : "")
-            return ["op": "add", "path": pointer, "value": edit.value.json]
-        }
+    /// The operations as JSON bytes.
+    public static func encoded(_ edits: [PlacementEdit]) -> [UInt8] {
+        JSONText.array(edits.map { .object([("op", .string("add")), ("path", .string(pointer(to: $0))), ("value", $0.value.jsonText)]) }).bytes
     }
 
-    /// The operations as JSON bytes.
-    public static func encoded(_ edits: [PlacementEdit]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: operations(for: edits), options: [.sortedKeys, .withoutEscapingSlashes])
+    /// The JSON Pointer of the field (or, appending, the end of the list) an edit adds.
+    static func pointer(to edit: PlacementEdit) -> String {
+        "/" + edit.path.map(escape).joined(separator: "/") + (edit.append ? "/-" : "")
     }
 
     /// A JSON Pointer reference token (RFC 6901 §3).
     static func escape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
+        var escaped = ""
+        for character in token.unicodeScalars {
+            switch character {
+            case "~": escaped += "~0"
+            case "/": escaped += "~1"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
     }
 }

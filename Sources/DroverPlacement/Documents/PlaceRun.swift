@@ -16,7 +16,8 @@ public struct PlaceRun: Sendable {
             guard var object = try YAMLStream.parse(document, file: file), let placement = placer.place(object) else { continue }
             placements.append(placement)
             guard !placement.edits.isEmpty else { continue }
-            for edit in placement.edits { edit.apply(to: &object) }
+            let constructor = Constructor.default
+            for edit in placement.edits { edit.apply(to: &object, constructor: constructor) }
             replacements[index] = YAMLStream.leadingComments(document.text) + (try Self.emit(object))
         }
         self.output = stream.rendered(replacing: replacements)

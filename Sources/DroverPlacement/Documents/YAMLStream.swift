@@ -20,31 +20,54 @@ public struct YAMLStream: Sendable {
     /// Splits `text` at lines that start with `---` followed by nothing or a space (YAML 1.2 §9.2: document
     /// markers sit at column 0, so an indented `---` inside a block scalar is content).
     public init(_ text: String) {
-        var documents = [Document(separator: "", text: "", firstLine: 1)]
-        let lines = Self.lines(text)
-        for (index, line) in lines.enumerated() {
-            let full = index < lines.count - 1 ? line + "\n" : line
-            if line.hasPrefix("---"), line.dropFirst(3).first.map({ $0 == " " || $0 == "\t" || $0 == "\r" }) ?? true {
-                documents.append(Document(separator: full, text: "", firstLine: index + 1))
-            } else {
-                documents[documents.count - 1].text += full
+        var documents: [Document] = []
+        var separator = "", separatorLine = 1, contentStart = text.startIndex
+        var lineNumber = 1
+        for line in Self.lineRanges(text) {
+            if Self.isDocumentMarker(text[line.content]) {
+                documents.append(Document(separator: separator, text: String(text[contentStart..<line.content.lowerBound]), firstLine: separatorLine))
+                (separator, separatorLine, contentStart) = (String(text[line.content.lowerBound..<line.end]), lineNumber, line.end)
             }
+            lineNumber += 1
         }
+        documents.append(Document(separator: separator, text: String(text[contentStart...]), firstLine: separatorLine))
         self.documents = documents
     }
 
-    /// `text` split at each "\n" scalar; a Character split would keep "\r\n" (one grapheme) whole.
-    static func lines(_ text: String) -> [String] {
-        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+    /// A `---` line, as a line of Characters (so `---` followed by a combining mark is not one).
+    static func isDocumentMarker(_ line: Substring) -> Bool {
+        guard line.utf8.starts(with: "---".utf8) else { return false }
+        return line.hasPrefix("---") && line.dropFirst(3).first.map { $0 == " " || $0 == "\t" || $0 == "\r" } ?? true
+    }
+
+    /// The lines of `text` split at each "\n" byte (a Character split would keep "\r\n", one grapheme, whole):
+    /// each line's content and the index after its line break (the end of `text` for a last line without one).
+    static func lineRanges(_ text: String) -> [(content: Range<String.Index>, end: String.Index)] {
+        var ranges: [(content: Range<String.Index>, end: String.Index)] = []
+        var start = text.startIndex
+        while true {
+            guard let newline = text.utf8[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+                ranges.append((start..<text.endIndex, text.endIndex))
+                return ranges
+            }
+            let next = text.utf8.index(after: newline)
+            ranges.append((start..<newline, next))
+            start = next
+        }
+    }
+
+    /// `text` split at each "\n".
+    static func lines(_ text: String) -> [Substring] {
+        lineRanges(text).map { text[$0.content] }
     }
 
     /// The comment and blank lines that open `text`, which a re-emitted document keeps.
     public static func leadingComments(_ text: String) -> String {
         var kept = ""
-        for line in lines(text) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+        for line in lineRanges(text) {
+            let trimmed = text[line.content].trimmingCharacters(in: .whitespaces)
             guard trimmed.isEmpty || trimmed.hasPrefix("#") else { break }
-            kept += line + "\n"
+            kept += text[line.content] + "\n"
         }
         return kept
     }
@@ -57,13 +80,14 @@ public struct YAMLStream: Sendable {
     /// The document's tree, nil for an empty (or comment-only) document; YAML errors name `file:line:column`.
     public static func parse(_ document: Document, file: String) throws -> Node? {
         // A document opened by `--- {…}` keeps its content on the separator line.
-        let inline = document.separator.dropFirst(3).trimmingCharacters(in: .whitespacesAndNewlines)
+        let inline = document.separator.utf8.count > "---\n".utf8.count ? document.separator.dropFirst(3).trimmingCharacters(in: .whitespacesAndNewlines) : ""
         let text = inline.isEmpty ? document.text : inline + "\n" + document.text
         let lineOffset = document.separator.isEmpty ? 0 : inline.isEmpty ? document.firstLine : document.firstLine - 1
         do {
             // The basic resolver: placement reads scalars as text, and the default one runs regular expressions on each.
-            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
-            guard text.contains("{") || text.contains("[") else { return node }
+            // UTF-8 given, not `.default`, which reads the process environment on every call.
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
+            guard text.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") }) else { return node }
             return FlowStyles.restored(node, lines: lines(text).map { Array($0.unicodeScalars) })
         } catch let error as YamlError {
             throw PlacementError(code: "YAMLSyntax", message: "\(file):\(describe(error, lineOffset: lineOffset))",

@@ -66,13 +66,25 @@ public enum ImageClassifier {
     /// The Windows build a tag names (`ltsc2022`, `1809`, `10.0.17763.5458`, `…-ltsc2019-amd64`), if any.
     public static func windowsBuild(inTag tag: String?) -> WindowsBuild? {
         guard let tag = tag?.lowercased() else { return nil }
-        // `10.0.NNNNN` anywhere in the tag (found by hand: a regular expression per image is slow on Linux Foundation).
-        if let start = tag.range(of: "10.0.")?.upperBound {
+        // `10.0.NNNNN` anywhere in the tag, found by hand: a regular expression or Foundation's `range(of:)` per
+        // image is slow on Linux Foundation (ICU).
+        if let start = end(of: "10.0.", in: tag) {
             let digits = tag[start...].prefix(while: \.isNumber)
             if digits.count == 5, let number = Int(digits) { return WindowsBuild(number) }
         }
         for word in tagWords(tag) {
             if let number = releaseBuilds[word] { return WindowsBuild(number) }
+        }
+        return nil
+    }
+
+    /// The index after the first occurrence of `needle` in `text`, compared byte for byte.
+    static func end(of needle: String, in text: String) -> String.Index? {
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index...].starts(with: needle.utf8) { return bytes.index(index, offsetBy: needle.utf8.count) }
+            bytes.formIndex(after: &index)
         }
         return nil
     }

@@ -24,21 +24,30 @@ public indirect enum PlacementValue: Sendable, Hashable {
         .mapping(pairs.map { Field($0.0, .string($0.1)) })
     }
 
-    /// The value as a YAML tree.
-    public var node: Node {
+    /// The value as a YAML tree whose scalars resolve with Yams' basic resolver and whose tags share `constructor`.
+    ///
+    /// The emitter resolves every node's tag, and Yams' default resolver runs its regular expressions on each
+    /// scalar; with the basic one (the one `place` parses with) the printed YAML is the same, as scalars are
+    /// emitted with implicit tags. Each node needs a `Tag` of its own, as resolving a `Tag` sets its name.
+    public func node(constructor: Constructor = .default) -> Node {
         switch self {
-        case let .string(text): Node(text)
-        case let .mapping(fields): Node(fields.map { (Node($0.key), $0.value.node) })
-        case let .list(items): Node(items.map(\.node))
+        case let .string(text): Node(text, Self.tag(constructor))
+        case let .mapping(fields): Node(fields.map { (Node($0.key, Self.tag(constructor)), $0.value.node(constructor: constructor)) }, Self.tag(constructor))
+        case let .list(items): Node(items.map { $0.node(constructor: constructor) }, Self.tag(constructor))
         }
     }
 
-    /// The value as a `JSONSerialization` value.
-    public var json: Any {
+    /// A new implicit tag with the basic resolver.
+    static func tag(_ constructor: Constructor) -> Tag {
+        Tag(.implicit, .basic, constructor)
+    }
+
+    /// The value for the webhook's JSON writer.
+    var jsonText: JSONText {
         switch self {
-        case let .string(text): text
-        case let .mapping(fields): Dictionary(fields.map { ($0.key, $0.value.json) }, uniquingKeysWith: { $1 })
-        case let .list(items): items.map(\.json)
+        case let .string(text): .string(text)
+        case let .mapping(fields): .object(fields.map { ($0.key, $0.value.jsonText) })
+        case let .list(items): .array(items.map(\.jsonText))
         }
     }
 
