@@ -37,7 +37,7 @@ public struct VirtualNetworkHandler: ARMResourceHandler {
         struct AddressSpace: Codable { var addressPrefixes: [String] }
         struct Properties: Codable {
             var addressSpace: AddressSpace
-            var subnets: [JSONValue]?
+            var subnets: [Value]?
             var provisioningState: String?
         }
         var id: String?
@@ -57,16 +57,16 @@ public struct VirtualNetworkHandler: ARMResourceHandler {
 
     /// Drover's subnet: the prefix, the NSG and explicit default outbound access, so VMs reach the internet for
     /// packages even on api-versions that make new subnets private (azure-api.md "api-versions", the warning).
-    static func subnet(_ inputs: Inputs) -> JSONValue {
-        var properties: [String: JSONValue] = ["addressPrefix": .string(inputs.subnetPrefix), "defaultOutboundAccess": .bool(true)]
+    static func subnet(_ inputs: Inputs) -> Value {
+        var properties: [String: Value] = ["addressPrefix": .string(inputs.subnetPrefix), "defaultOutboundAccess": .bool(true)]
         if let nsg = inputs.networkSecurityGroupId { properties["networkSecurityGroup"] = .object(["id": .string(nsg)]) }
         return .object(["name": .string(inputs.subnetName), "properties": .object(properties)])
     }
 
     /// The body: every existing subnet kept (only its name and properties, as a PUT takes them), Drover's replaced.
     static func body(_ inputs: Inputs, existing: Body?) -> Body {
-        let kept = (existing?.properties.subnets ?? []).compactMap { subnet -> JSONValue? in
-            guard let name = subnet["name"]?.string, name.lowercased() != inputs.subnetName.lowercased() else { return nil }
+        let kept = (existing?.properties.subnets ?? []).compactMap { subnet -> Value? in
+            guard let name = subnet["name"]?.stringValue, name.lowercased() != inputs.subnetName.lowercased() else { return nil }
             var properties = subnet["properties"] ?? .object([:])
             if case .object(var fields) = properties {
                 // Read-only fields ARM reports but a PUT does not take.
@@ -89,7 +89,7 @@ public struct VirtualNetworkHandler: ARMResourceHandler {
 
     func outputs(_ body: Body, arm: ARMClient, inputs: Inputs) -> Outputs {
         let id = body.id ?? path(arm, inputs)
-        let subnetId = (body.properties.subnets ?? []).first { $0["name"]?.string?.lowercased() == inputs.subnetName.lowercased() }?["id"]?.string
+        let subnetId = (body.properties.subnets ?? []).first { $0["name"]?.stringValue?.lowercased() == inputs.subnetName.lowercased() }?["id"]?.stringValue
         return Outputs(id: id, subnetId: subnetId ?? "\(id)/subnets/\(inputs.subnetName)")
     }
 
@@ -98,9 +98,9 @@ public struct VirtualNetworkHandler: ARMResourceHandler {
         guard let found = try await fetch(arm, inputs, as: Body.self, context: context) else { return nil }
         var observed = inputs
         observed.addressSpace = found.properties.addressSpace.addressPrefixes.first ?? inputs.addressSpace
-        let ours = (found.properties.subnets ?? []).first { $0["name"]?.string?.lowercased() == inputs.subnetName.lowercased() }
-        observed.subnetPrefix = ours?["properties"]?["addressPrefix"]?.string ?? ""
-        observed.networkSecurityGroupId = ResourceID.spelled(ours?["properties"]?["networkSecurityGroup"]?["id"]?.string, as: inputs.networkSecurityGroupId)
+        let ours = (found.properties.subnets ?? []).first { $0["name"]?.stringValue?.lowercased() == inputs.subnetName.lowercased() }
+        observed.subnetPrefix = ours?["properties"]?["addressPrefix"]?.stringValue ?? ""
+        observed.networkSecurityGroupId = ResourceID.spelled(ours?["properties"]?["networkSecurityGroup"]?["id"]?.stringValue, as: inputs.networkSecurityGroupId)
         return Observed(outputs(found, arm: arm, inputs: inputs), inputs: observed, settled: ARMClient.isSettled(found.properties.provisioningState))
     }
 
