@@ -134,13 +134,10 @@ public actor RecordingCloud {
 
     func object(_ id: String) -> Object? { objects[id] }
 
+    /// The object as this read sees it; each read uses up one of its unsettled reads.
     func read(_ id: String) -> Object? {
-        guard var object = objects[id] else { return nil }
-        if object.unsettledReads > 0 {
-            object.unsettledReads -= 1
-            objects[id] = object
-            object.unsettledReads += 1
-        }
+        guard let object = objects[id] else { return nil }
+        if object.unsettledReads > 0 { objects[id]?.unsettledReads -= 1 }
         return object
     }
 
