@@ -19,11 +19,15 @@ struct OperationRunner {
             }
             return address
         }
-        let sink = options.eventSink
-        let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: sink)
+        var workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: options.eventSink)
         let (spec, warnings) = try workspace.loadSpec()
         Console.diagnostics(warnings)
         let configuration = Blueprint(spec: spec).configuration()
+        // Every apply and destroy is recorded for `drover timeline`; a plan is not a run.
+        let recorder = planOnly ? nil : RunRecorder(
+            directory: RunRecorder.directory(forState: options.state), command: mode.rawValue, configuration: configuration, clock: SystemEngineClock())
+        defer { recorder?.close() }
+        if let recorder { workspace.sink = recorder.sink(forwardingTo: workspace.sink) }
         return try await LockedRun.run(workspace.store, operation: planOnly ? "plan" : mode.rawValue, note: Console.note) { run in
             try await workspace.withEngine(spec: spec) { engine in
                 try await execute(engine, configuration, mode: mode, targets: addresses, planOnly: planOnly, autoApprove: autoApprove, run: run)
