@@ -19,15 +19,10 @@ struct OperationRunner {
             }
             return address
         }
-        var workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: options.eventSink)
+        let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: options.eventSink)
         let (spec, warnings) = try workspace.loadSpec()
         Console.diagnostics(warnings)
         let configuration = Blueprint(spec: spec).configuration()
-        // Every apply and destroy is recorded for `drover timeline`; a plan is not a run.
-        let recorder = planOnly ? nil : RunRecorder(
-            directory: RunRecorder.directory(forState: options.state), command: mode.rawValue, configuration: configuration, clock: SystemEngineClock())
-        defer { recorder?.close() }
-        if let recorder { workspace.sink = recorder.sink(forwardingTo: workspace.sink) }
         return try await LockedRun.run(workspace.store, operation: planOnly ? "plan" : mode.rawValue, note: Console.note) { run in
             try await workspace.withEngine(spec: spec) { engine in
                 try await execute(engine, configuration, mode: mode, targets: addresses, planOnly: planOnly, autoApprove: autoApprove, run: run)
@@ -54,6 +49,12 @@ struct OperationRunner {
                 + "\nPress Ctrl-C again to quit at once (the journal keeps the state safe either way).")
             stop.raise()
         }
+        // Every apply and destroy is recorded for `drover timeline`, from the moment it starts changing things.
+        var engine = engine
+        let recorder = RunRecorder(
+            directory: RunRecorder.directory(forState: options.state), command: mode.rawValue, configuration: configuration, clock: engine.clock)
+        defer { recorder?.close() }
+        if let recorder { engine.sink = recorder.sink(forwardingTo: engine.sink) }
         let result = try await engine.apply(plan, stop: stop)
         if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
         guard result.succeeded else {
