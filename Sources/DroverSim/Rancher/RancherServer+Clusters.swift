@@ -101,6 +101,8 @@ extension RancherServer {
         if let refusal = networkOptionsRefusal(body) { return refusal }
         var update = body
         for key in ["windowsPreferedCluster", "id", "type", "name", "links", "actions", "state"] { update[key] = nil }
+        if let description = update["description"]?.string { cluster.description = description }
+        update["description"] = nil
         cluster.body = cluster.body.merging(update)
         world.clusters[id] = cluster
         return .json(200, await clusterResource(id, request: request))
