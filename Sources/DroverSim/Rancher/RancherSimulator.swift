@@ -5,6 +5,8 @@ import Foundation
 public final class RancherSimulator: Sendable {
     /// What the simulator was started with.
     public let configuration: RancherSimulatorConfiguration
+    /// Every exchange so far (secrets redacted).
+    public let requestLog: RequestLog
     private let server: RancherServer
     private let certificatePEM: String
     private let keyPEM: String
@@ -36,6 +38,7 @@ public final class RancherSimulator: Sendable {
             caPEM = nil
             caCertificates = ""
         }
+        requestLog = try RequestLog(file: configuration.requestLogFile)
         server = try RancherServer(configuration: configuration, caCertificates: caCertificates)
     }
 
@@ -47,9 +50,12 @@ public final class RancherSimulator: Sendable {
         await server.attachDownstream()
         await server.markStarted()
         let server = self.server
+        let log = requestLog
         func listen(_ port: Int) async throws -> HTTPSListener {
             try await HTTPSListener.start(name: "rancher", port: port, certificatePEM: certificatePEM, keyPEM: keyPEM) { request in
-                await server.handle(request)
+                let response = await server.handle(request)
+                RancherRequestLog.record(log, request: request, response: response)
+                return response
             }
         }
         let listener: HTTPSListener

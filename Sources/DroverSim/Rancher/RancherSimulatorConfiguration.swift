@@ -45,12 +45,15 @@ public struct RancherSimulatorConfiguration: Sendable {
     public var seed: UInt64
     /// Fixed loopback port; 0 = any free port (a restarted simulator tries its previous one first).
     public var port: Int
+    /// Append every exchange to this JSON-lines file (secrets redacted).
+    public var requestLogFile: URL?
 
     /// Creates a configuration; everything but the folder, version and host name has a default.
     public init(directory: URL, version: RancherVersion, hostname: String, bootstrapPassword: String? = nil,
                 tls: TLS = .rancherGenerated, clock: any SimClock = WallClock(), timeScale: Double = 1,
                 startupUnavailable: TimeInterval = 0, clusterNameDelay: TimeInterval = 3, registrationTokenDelay: TimeInterval = 2,
-                downstreamFactory: DownstreamClusterFactory? = nil, network: SimulatedNetwork? = nil, seed: UInt64 = 1, port: Int = 0) {
+                downstreamFactory: DownstreamClusterFactory? = nil, network: SimulatedNetwork? = nil, seed: UInt64 = 1, port: Int = 0,
+                requestLogFile: URL? = nil) {
         self.directory = directory
         self.version = version
         self.hostname = hostname
@@ -65,6 +68,7 @@ public struct RancherSimulatorConfiguration: Sendable {
         self.network = network
         self.seed = seed
         self.port = port
+        self.requestLogFile = requestLogFile
     }
 }
 
