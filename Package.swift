@@ -113,8 +113,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // The Rancher simulator reads Rancher's CRD schema (YAML) at run time.
+                .product(name: "Yams", package: "Yams"),
             ],
-            // Microsoft's official definitions (MIT, see Resources/openapi/LICENSE-NOTICE.md), read at run time.
+            // Microsoft's and Rancher's official definitions (see Resources/openapi/LICENSE-NOTICE.md), read at run time.
             resources: [.copy("Resources/openapi")]
         ),
 
@@ -214,7 +216,7 @@ let package = Package(
             dependencies: ["DroverAzure", "DroverSim", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverSimTests",
-            dependencies: ["DroverSim", "DroverTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            dependencies: ["DroverSim", "DroverTestSupport", "Yams", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "X509", package: "swift-certificates")],
             // Official example copies, read through #filePath; not bundled.
