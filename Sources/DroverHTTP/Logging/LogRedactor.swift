@@ -12,6 +12,8 @@ public enum LogRedactor {
     /// Field names whose values are never logged, besides names containing password/secret/token.
     public static let secretNames: Set<String> = [
         "customdata", "protectedsettings", "assertion", "client_assertion", "commandtoexecute", "privatekey",
+        // Rancher: a cluster's additional manifest may carry a Secret (the Azure cloud config).
+        "additionalmanifest",
     ]
 
     /// Whether a field named `name` holds a secret.

@@ -1,0 +1,60 @@
+import DroverEngine
+
+/// A cluster's nodes as Rancher's management API lists them: `GET /v3/nodes?clusterId=` (kube-and-rancher-wire.md
+/// §C.6: made by the node syncer from the downstream Kubernetes nodes; role booleans from the
+/// `node-role.kubernetes.io/*` labels; `state` active when Ready).
+struct ClusterNodes {
+    /// One node.
+    struct Node: Decodable, Sendable {
+        struct Condition: Decodable, Sendable {
+            var type: String
+            var status: String?
+            var message: String?
+            var reason: String?
+        }
+        var nodeName: String?
+        var hostname: String?
+        var state: String?
+        var etcd: Bool?
+        var controlPlane: Bool?
+        var worker: Bool?
+        var labels: [String: String]?
+        var conditions: [Condition]?
+
+        /// The Kubernetes node name.
+        var name: String { nodeName ?? hostname ?? "?" }
+        /// `linux` or `windows` from the kubelet's `kubernetes.io/os` label (or the beta one), if known.
+        var os: String? { labels?["kubernetes.io/os"] ?? labels?["beta.kubernetes.io/os"] }
+        /// The `Ready` condition when present, else `state == active`.
+        var isReady: Bool {
+            if let ready = conditions?.first(where: { $0.type == "Ready" }) { return ready.status == "True" }
+            return state == "active"
+        }
+        /// The roles as words.
+        var roles: [String] {
+            [etcd == true ? "etcd" : nil, controlPlane == true ? "control-plane" : nil, worker == true ? "worker" : nil].compactMap { $0 }
+        }
+        /// The last word on why it is not Ready: the Ready condition's message or reason, else the state.
+        var lastCondition: String {
+            if let ready = conditions?.first(where: { $0.type == "Ready" }) {
+                let why = [ready.reason, ready.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+                return "Ready=\(ready.status ?? "Unknown")" + (why.isEmpty ? "" : " (\(why))")
+            }
+            return "state \(state ?? "unknown")"
+        }
+    }
+
+    let client: RancherClient
+    let clusterId: String
+
+    /// Every node of the cluster.
+    func list(context: OperationContext) async throws -> [Node] {
+        try await client.json(RancherCollection<Node>.self, "GET", "/v3/nodes", query: [("clusterId", clusterId)], context: context).data
+    }
+
+    /// The management cluster's `state` (`provisioning`, `updating`, `active`, …; rancher-api.md §6.4).
+    func clusterState(context: OperationContext) async throws -> String? {
+        struct Cluster: Decodable { var state: String? }
+        return try await client.json(Cluster.self, "GET", "/v3/clusters/\(clusterId)", context: context).state
+    }
+}
