@@ -50,7 +50,7 @@ public struct BootstrapHandler: ResourceHandler {
 
     public var type: String { "rancher.bootstrap" }
     public var replaceTriggers: Set<String> { ["url"] }
-    public var sensitiveInputs: Set<String> { ["bootstrapPassword", "adminPassword", "caCertificate"] }
+    public var sensitiveInputs: Set<String> { ["bootstrapPassword", "adminPassword"] }
     public var sensitiveOutputs: Set<String> { ["token"] }
 
     static let tokenDescription = "drover"

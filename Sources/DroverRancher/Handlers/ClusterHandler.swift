@@ -83,7 +83,7 @@ public struct ClusterHandler: ResourceHandler {
 
     public var type: String { "rancher.cluster" }
     public var replaceTriggers: Set<String> { ["name", "cni", "api", "windowsPreferedCluster"] }
-    public var sensitiveInputs: Set<String> { ["rancherToken", "cloudCredential", "caCertificate"] }
+    public var sensitiveInputs: Set<String> { ["rancherToken", "cloudCredential"] }
 
     static let rke2API = "provisioning.cattle.io/v1"
 

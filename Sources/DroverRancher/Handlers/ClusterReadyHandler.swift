@@ -52,7 +52,7 @@ public struct ClusterReadyHandler: ResourceHandler {
     }
 
     public var type: String { "rancher.cluster_ready" }
-    public var sensitiveInputs: Set<String> { ["rancherToken", "caCertificate"] }
+    public var sensitiveInputs: Set<String> { ["rancherToken"] }
 
     /// The node log the join scripts write (DroverNodes' join scripts).
     static func logPath(os: String) -> String { os == "windows" ? #"C:\drover\join.log"# : "/var/log/drover-join.log" }

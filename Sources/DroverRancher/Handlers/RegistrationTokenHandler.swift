@@ -34,7 +34,7 @@ public struct RegistrationTokenHandler: ResourceHandler {
 
     public var type: String { "rancher.registration_token" }
     public var replaceTriggers: Set<String> { ["clusterId"] }
-    public var sensitiveInputs: Set<String> { ["rancherToken", "caCertificate"] }
+    public var sensitiveInputs: Set<String> { ["rancherToken"] }
     public var sensitiveOutputs: Set<String> { ["token", "linuxCommand"] }
 
     public func create(_ inputs: Inputs, context: OperationContext) async throws -> Outputs {

@@ -29,7 +29,7 @@ public struct WindowsRegistrationHandler: ResourceHandler {
 
     public var type: String { "rancher.windows_registration" }
     public var replaceTriggers: Set<String> { ["clusterId"] }
-    public var sensitiveInputs: Set<String> { ["rancherToken", "caCertificate"] }
+    public var sensitiveInputs: Set<String> { ["rancherToken"] }
     public var sensitiveOutputs: Set<String> { ["windowsCommand"] }
 
     static let linuxRoles = ["etcd", "control-plane", "worker"]

@@ -36,7 +36,7 @@ public struct KubeconfigHandler: ResourceHandler {
 
     public var type: String { "rancher.kubeconfig" }
     public var replaceTriggers: Set<String> { ["fileName"] }
-    public var sensitiveInputs: Set<String> { ["rancherToken", "caCertificate"] }
+    public var sensitiveInputs: Set<String> { ["rancherToken"] }
 
     func path(_ inputs: Inputs) -> URL {
         session.environment.workingDirectory.appendingPathComponent(inputs.fileName ?? "kubeconfig-\(inputs.clusterId).yaml")

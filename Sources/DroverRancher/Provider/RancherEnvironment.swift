@@ -15,6 +15,9 @@ public struct RancherEnvironment: Sendable {
     public var homeDirectory: URL
     /// Request and answer lines at debug level, secrets redacted by the transport.
     public var logger: Logger
+    /// Why the environment is unusable (a bad `DROVER_CONNECT_TO`), raised when a handler first needs the network so
+    /// that `drover plan` still works.
+    public var problem: CodedError?
 
     /// Creates an environment.
     public init(
@@ -28,13 +31,16 @@ public struct RancherEnvironment: Sendable {
         self.logger = logger
     }
 
-    /// The environment described by process variables (`DROVER_CONNECT_TO`, `DROVER_CA_FILE`, `HOME`).
-    /// - Throws: `CodedError` `InvalidHostOverride` naming the entry of `DROVER_CONNECT_TO` that does not parse.
-    public static func from(variables: [String: String], workingDirectory: URL) throws -> RancherEnvironment {
-        RancherEnvironment(
-            hostOverrides: try hostOverrides(variables["DROVER_CONNECT_TO"]),
+    /// The environment described by process variables (`DROVER_CONNECT_TO`, `DROVER_CA_FILE`, `HOME`); an entry of
+    /// `DROVER_CONNECT_TO` that does not parse becomes ``problem``.
+    public static func from(variables: [String: String], workingDirectory: URL) -> RancherEnvironment {
+        var environment = RancherEnvironment(
             extraCAFile: variables["DROVER_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }, workingDirectory: workingDirectory,
             homeDirectory: variables["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser)
+        do { environment.hostOverrides = try hostOverrides(variables["DROVER_CONNECT_TO"]) } catch let error as CodedError {
+            environment.problem = error
+        } catch {}
+        return environment
     }
 
     /// Parses a comma-separated list of curl `--connect-to`-style overrides; empty entries are ignored.
