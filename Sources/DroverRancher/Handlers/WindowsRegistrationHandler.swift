@@ -2,7 +2,7 @@ import DroverEngine
 
 /// `rancher.windows_registration`: the Windows node command, handed out only once the cluster has Ready Linux nodes
 /// with the etcd, control-plane and worker roles — "The Windows registration command only appears once Linux etcd,
-/// control-plane and worker nodes are running" (peers.md §2.2, Rancher docs use-windows-clusters); a Windows node
+/// control-plane and worker nodes are running" (peers.md §2.2 and P1, Rancher docs use-windows-clusters); a Windows node
 /// registering earlier is refused (issue 9 seams).
 public struct WindowsRegistrationHandler: ResourceHandler {
     /// Inputs.

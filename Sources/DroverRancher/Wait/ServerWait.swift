@@ -6,7 +6,7 @@ import Foundation
 /// row — reporting each stage with its elapsed time; on timeout the error names the stage and its last error.
 ///
 /// `/ping` is unauthenticated and answers the text `pong` (rancher-api.md §1.1); tf-rancher-up waits for five answers
-/// in a row before bootstrapping (peers.md §1.3), since the ingress answers between Rancher pod restarts.
+/// in a row before bootstrapping (peers.md §1.4), since the ingress answers between Rancher pod restarts.
 public struct ServerWait: Sendable {
     /// One stage of the wait.
     public enum Stage: String, Sendable, CaseIterable {
