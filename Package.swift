@@ -191,7 +191,7 @@ let package = Package(
             dependencies: ["DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DroverAzureTests",
-            dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "DroverTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DroverRancherTests",
             dependencies: ["DroverRancher", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "DroverTestSupport", "Yams"],

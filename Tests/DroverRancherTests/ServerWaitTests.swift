@@ -39,7 +39,7 @@ import Testing
 
     /// A server that accepts TCP and never speaks TLS: the timeout names the TLS stage and the last error.
     @Test func silentServerTimesOutInTheTLSStage() async throws {
-        try await withRancher(silent: true) { fx in
+        try await withRancher(silent: true, connectTimeout: 0.5) { fx in
             let error = await #expect(throws: CodedError.self) {
                 try await fx.bootstrap(serverTimeout: 20).create(bootstrapInputs(ca: fx.ca.certificatePEM), context: fx.context())
             }
@@ -85,12 +85,13 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: caFile) }
             var environment = fx.session.environment
             environment.extraCAFile = caFile
-            // AsyncHTTPClient retries a failed handshake until the connect timeout: 1 s lets it report the TLS error.
-            let session = RancherSession(environment: environment, connectTimeout: 1)
+            // AsyncHTTPClient retries a failed handshake until the connect timeout and then reports the handshake's error.
+            let session = RancherSession(environment: environment, connectTimeout: 3)
             defer { Task { try? await session.shutdown() } }
             let wrong = try await session.client(RancherEndpoint(url: RancherFixture.url, caCertificate: other.certificatePEM))
             let error = await #expect(throws: CodedError.self) { try await wrong.sendOnce("GET", "/ping") }
             #expect(error?.code == "TLSFailed")
+            #expect(error?.remediation?.contains("pinned CA") == true)
             // Unpinned, the same session trusts DROVER_CA_FILE.
             let unpinned = try await session.client(RancherEndpoint(url: RancherFixture.url))
             #expect(try await unpinned.sendOnce("GET", "/ping").status == 200)

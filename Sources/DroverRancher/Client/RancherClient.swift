@@ -9,17 +9,22 @@ public struct RancherClient: Sendable {
     public let baseURL: URL
     /// The whole `token-xxxxx:<secret>` string, when authenticated.
     public let token: String?
+    /// Whether the transport trusts only a pinned CA (for the TLS remediation).
+    public let pinned: Bool
     let transport: HTTPTransport
 
     /// Creates a client.
-    public init(baseURL: URL, token: String?, transport: HTTPTransport) {
+    public init(baseURL: URL, token: String?, transport: HTTPTransport, pinned: Bool = false) {
         self.baseURL = baseURL
         self.token = token
         self.transport = transport
+        self.pinned = pinned
     }
 
     /// The same server with another token.
-    public func authenticated(_ token: String?) -> RancherClient { RancherClient(baseURL: baseURL, token: token, transport: transport) }
+    public func authenticated(_ token: String?) -> RancherClient {
+        RancherClient(baseURL: baseURL, token: token, transport: transport, pinned: pinned)
+    }
 
     /// The absolute URL of `path` (starting with `/`) with `query`.
     public func url(_ path: String, query: [(String, String)] = []) -> URL {
@@ -45,7 +50,7 @@ public struct RancherClient: Sendable {
             request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, idempotent: idempotent)
         }
         do { return try await transport.send(request, sleep: { try await context.sleep(seconds: $0) }) } catch let error as CodedError {
-            throw RancherErrors.refine(error)
+            throw RancherErrors.refine(error, pinned: pinned)
         }
     }
 
@@ -59,7 +64,9 @@ public struct RancherClient: Sendable {
 
     /// Sends the request once, with no retry (probes that keep their own schedule).
     public func sendOnce(_ method: String, _ path: String) async throws -> HTTPResponse {
-        try await transport.sendOnce(HTTPRequest(method: method, url: url(path)))
+        do { return try await transport.sendOnce(HTTPRequest(method: method, url: url(path))) } catch let error as CodedError {
+            throw RancherErrors.refine(error, pinned: pinned)
+        }
     }
 }
 

@@ -33,7 +33,9 @@ public actor RancherSession {
 
     /// A client for `endpoint`, authenticated with `token` when given.
     public func client(_ endpoint: RancherEndpoint, token: String? = nil) throws -> RancherClient {
-        RancherClient(baseURL: try endpoint.baseURL(), token: token, transport: try transport(caCertificate: endpoint.caCertificate))
+        RancherClient(
+            baseURL: try endpoint.baseURL(), token: token, transport: try transport(caCertificate: endpoint.caCertificate),
+            pinned: endpoint.caCertificate != nil)
     }
 
     /// Closes every connection.

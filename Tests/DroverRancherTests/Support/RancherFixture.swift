@@ -2,6 +2,7 @@
 import DroverEngine
 import DroverHTTP
 import DroverHTTPTestSupport
+import DroverTestSupport
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -21,7 +22,8 @@ struct RancherFixture {
     let workingDirectory: URL
 
     static func start(
-        logger: Logger = Logger(label: "test"), rancher: FakeRancher = FakeRancher(), silent: Bool = false, home: URL? = nil
+        logger: Logger = Logger(label: "test"), rancher: FakeRancher = FakeRancher(), silent: Bool = false, home: URL? = nil,
+        connectTimeout: Double = 5
     ) async throws -> RancherFixture {
         let ca = try TestCertificateAuthority()
         let server = try await TestHTTPSServer.start(ca: ca, hostnames: [host], silent: silent, respond: rancher.respond)
@@ -29,7 +31,7 @@ struct RancherFixture {
         let environment = RancherEnvironment(
             hostOverrides: [HostOverride(host: host, port: 443, address: "127.0.0.1", targetPort: server.port)],
             workingDirectory: folder.appendingPathComponent(".drover"), homeDirectory: home ?? folder.appendingPathComponent("home"), logger: logger)
-        let session = RancherSession(environment: environment, retry: RetryPolicy(random: { 0.5 }), connectTimeout: 0.5)
+        let session = RancherSession(environment: environment, retry: RetryPolicy(random: { 0.5 }), connectTimeout: connectTimeout)
         return RancherFixture(ca: ca, server: server, rancher: rancher, session: session, workingDirectory: folder)
     }
 
@@ -53,11 +55,12 @@ struct RancherFixture {
 }
 
 /// Runs `body` with a fixture and stops it afterwards, even when the body throws.
+/// `connectTimeout` is real time: short only where a test expects the connection to fail.
 func withRancher<T>(
-    logger: Logger = Logger(label: "test"), rancher: FakeRancher = FakeRancher(), silent: Bool = false,
+    logger: Logger = Logger(label: "test"), rancher: FakeRancher = FakeRancher(), silent: Bool = false, connectTimeout: Double = 5,
     _ body: (RancherFixture) async throws -> T
 ) async throws -> T {
-    let fixture = try await RancherFixture.start(logger: logger, rancher: rancher, silent: silent)
+    let fixture = try await RancherFixture.start(logger: logger, rancher: rancher, silent: silent, connectTimeout: connectTimeout)
     do {
         let result = try await body(fixture)
         try await fixture.stop()
@@ -74,19 +77,6 @@ final class ProgressLog: Sendable {
     var entries: [(message: String, table: ProgressTable?)] { box.withLockedValue { $0 } }
     var messages: [String] { entries.map(\.message) }
     func append(_ message: String, _ table: ProgressTable?) { box.withLockedValue { $0.append((message, table)) } }
-}
-
-/// An engine clock whose sleeps return at once and move the time forward.
-final class SkippingClock: EngineClock, Sendable {
-    private let state = NIOLockedValueBox((now: 0.0, sleeps: [Double]()))
-    func now() -> Double { state.withLockedValue { $0.now } }
-    func sleep(seconds: Double) async throws {
-        state.withLockedValue {
-            $0.now += seconds
-            $0.sleeps.append(seconds)
-        }
-    }
-    var sleeps: [Double] { state.withLockedValue { $0.sleeps } }
 }
 
 /// A probe whose DNS answers are scripted (TCP goes to the real loopback socket).
