@@ -68,16 +68,20 @@ import Testing
         }
     }
 
-    /// Lost state on a bootstrapped server: logs in with the admin password, sets no password, makes one token.
+    /// Lost state on a bootstrapped server: logs in with the admin password, sets no password, and ends with one
+    /// Drover token (the earlier run's, whose secret is lost, is removed).
     @Test func bootstrappedServerWithoutStateLogsInWithAdminPassword() async throws {
-        let inputs = bootstrapInputs(ca: nil)
-        let rancher = FakeRancher { $0.adminPassword = inputs.adminPassword; $0.settings["first-login"] = "false" }
+        let rancher = FakeRancher { $0.adminPassword = "bootstrap-pw-123456" }
         try await withRancher(rancher: rancher) { fx in
-            let out = try await fx.bootstrap().create(bootstrapInputs(ca: fx.ca.certificatePEM), context: fx.context())
+            let inputs = bootstrapInputs(ca: fx.ca.certificatePEM)
+            let lost = try await fx.bootstrap().create(inputs, context: fx.context())
+            let out = try await fx.bootstrap().create(inputs, context: fx.context())
+            #expect(out.tokenId != lost.tokenId)
             rancher.with { s in
-                #expect(s.setPasswordCalls == 0)
+                #expect(s.setPasswordCalls == 1)
                 #expect(s.tokens.keys.sorted() == [out.tokenId])
             }
+            #expect(fx.progress.messages.contains { $0.contains("logged in as admin with the admin password") })
         }
     }
 

@@ -60,6 +60,24 @@ import Testing
         }
     }
 
+    /// RKE2: a node whose machine exists but which has no Kubernetes node yet shows the machine's phase.
+    @Test func machinePhaseShowsBeforeTheNodeRegisters() async throws {
+        let rancher = FakeRancher { s in
+            s.nodes = [.init(name: "k8s-lin-0", os: "linux", roles: ["etcd", "control-plane", "worker"], ready: true)]
+            s.machines = ["k8s-win-0": "Provisioning"]
+        }
+        try await withRancher(rancher: rancher) { fx in
+            var inputs = Self.inputs(rancher, ca: fx.ca.certificatePEM)
+            inputs.nodes = Array(Self.nodes.prefix(2))
+            inputs.clusterName = "hybrid"
+            let error = await #expect(throws: CodedError.self) {
+                try await ClusterReadyHandler(session: fx.session).create(inputs, context: fx.context())
+            }
+            #expect(error?.message.contains("machine custom-0123456789ab is Provisioning, no Kubernetes node yet") == true)
+            #expect(fx.progress.entries.last?.table?.rows.last?[3] == "machine Provisioning")
+        }
+    }
+
     /// Windows nodes get 20 minutes by default: a pending Windows node alone waits that long.
     @Test func windowsNodesGetTwentyMinutes() async throws {
         let rancher = FakeRancher { s in

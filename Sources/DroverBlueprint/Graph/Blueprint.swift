@@ -236,12 +236,15 @@ public struct Blueprint: Sendable {
 
         // Stage 8: ready when the cluster is active and every node is Ready; then the kubeconfigs of the workload
         // cluster and of Rancher's own `local` cluster, written under .drover/.
-        resources.append(DesiredResource(ResourceAddress(type: "rancher.cluster_ready", name: spec.cluster.name), inputs: [
+        var readiness: [String: Value] = [
             "url": rancherURL, "rancherToken": rancherToken, "clusterId": clusterId, "resourceGroup": .string(group),
             "nodes": .array(spec.clusterNodes.map { node in
                 ["name": .string(node.vmName), "os": .string(node.os.rawValue), "roles": .array(node.roles.map { .string($0.rawValue) })]
             }),
-        ], dependsOn: joins))
+        ]
+        // RKE2's CAPI machines show a node before it registers (its name is the provisioning cluster's).
+        if spec.profile == .current { readiness["clusterName"] = .string(spec.cluster.name) }
+        resources.append(DesiredResource(ResourceAddress(type: "rancher.cluster_ready", name: spec.cluster.name), inputs: readiness, dependsOn: joins))
         resources.append(DesiredResource(ResourceAddress(type: "rancher.kubeconfig", name: spec.cluster.name), inputs: [
             "url": rancherURL, "rancherToken": rancherToken, "clusterId": ref("rancher.cluster_ready", spec.cluster.name, "clusterId"),
             "fileName": .string("kubeconfig-\(spec.cluster.name).yaml"),

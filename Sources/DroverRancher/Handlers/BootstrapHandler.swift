@@ -107,6 +107,7 @@ public struct BootstrapHandler: ResourceHandler {
                 idempotent: true, context: context)
             context.report("Rancher: admin password set")
         }
+        try await removeLostTokens(client: session, context: context)
         struct TokenRequest: Encodable, Sendable { var type = "token"; var description: String; var ttl = 0 }
         let created = try await session.json(
             TokenAnswer.self, "POST", "/v3/tokens", body: TokenRequest(description: Self.tokenDescription), context: context)
@@ -171,6 +172,17 @@ public struct BootstrapHandler: ResourceHandler {
             return try await client.json(
                 TokenAnswer.self, "POST", "/v3-public/localProviders/local", query: [("action", "login")], body: V3(password: password),
                 context: context)
+        }
+    }
+
+    /// Deletes API tokens an earlier run made whose secret Drover no longer holds (its state was lost): a token's
+    /// secret is returned only at creation (rancher-api.md §1.2 step 4), so they are useless, and Drover keeps one.
+    func removeLostTokens(client: RancherClient, context: OperationContext) async throws {
+        struct Token: Decodable { var id: String; var description: String?; var current: Bool? }
+        let tokens = try await client.json(RancherCollection<Token>.self, "GET", "/v3/tokens", context: context).data
+        for token in tokens where token.description == Self.tokenDescription && token.current != true {
+            _ = try await CodedError.nilWhenNotFound { try await client.send("DELETE", "/v3/tokens/\(token.id)", context: context) }
+            context.report("Rancher: removed API token \(token.id) from an earlier run whose secret is lost")
         }
     }
 

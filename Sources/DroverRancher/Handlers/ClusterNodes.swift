@@ -44,8 +44,31 @@ struct ClusterNodes {
         }
     }
 
+    /// A CAPI machine of an RKE2 custom cluster (kube-and-rancher-wire.md §C.6): exists from the agent's first
+    /// `/v3/connect/agent` call, before any Kubernetes node.
+    struct Machine: Decodable, Sendable {
+        struct Metadata: Decodable, Sendable { var name: String?; var labels: [String: String]? }
+        struct Status: Decodable, Sendable {
+            struct NodeRef: Decodable, Sendable { var name: String? }
+            var phase: String?
+            var nodeRef: NodeRef?
+        }
+        var metadata: Metadata?
+        var status: Status?
+
+        /// The node name it stands for: `status.nodeRef.name` once joined, else the `rke.cattle.io/node-name` label.
+        var nodeName: String? { status?.nodeRef?.name ?? metadata?.labels?["rke.cattle.io/node-name"] }
+    }
+
     let client: RancherClient
     let clusterId: String
+
+    /// The machines of provisioning cluster `clusterName` in `fleet-default`, matched by the
+    /// `cluster.x-k8s.io/cluster-name` label (§C.6).
+    func machines(clusterName: String, context: OperationContext) async throws -> [Machine] {
+        try await client.json(RancherCollection<Machine>.self, "GET", "/v1/cluster.x-k8s.io.machines/fleet-default", context: context)
+            .data.filter { $0.metadata?.labels?["cluster.x-k8s.io/cluster-name"] == clusterName }
+    }
 
     /// Every node of the cluster.
     func list(context: OperationContext) async throws -> [Node] {

@@ -22,6 +22,8 @@ public struct ClusterReadyHandler: ResourceHandler {
         public var caCertificate: String?
         /// The management cluster id.
         public var clusterId: String
+        /// The provisioning cluster's name (RKE2): its CAPI machines show nodes that have not registered yet.
+        public var clusterName: String?
         /// Every node that must be Ready.
         public var nodes: [ExpectedNode]
         /// The nodes' resource group, for the `az vm extension show` hint.
@@ -63,9 +65,11 @@ public struct ClusterReadyHandler: ResourceHandler {
         var tracker = ReadinessTracker(expected: inputs.nodes, start: start)
         while true {
             let listed = try await nodes.list(context: context)
+            var machines: [ClusterNodes.Machine] = []
+            if let name = inputs.clusterName { machines = try await nodes.machines(clusterName: name, context: context) }
             let clusterState = try await nodes.clusterState(context: context) ?? "unknown"
             let now = context.clock.now()
-            tracker.observe(listed, at: now)
+            tracker.observe(listed, machines: machines, at: now)
             let pending = inputs.nodes.filter { !tracker.isReady($0.name) }
             context.report(
                 "cluster \(inputs.clusterId) \(clusterState); \(inputs.nodes.count - pending.count) of \(inputs.nodes.count) nodes Ready",
@@ -114,21 +118,27 @@ public struct ClusterReadyHandler: ResourceHandler {
 
 /// What was seen of each expected node over time: its state and since when.
 struct ReadinessTracker {
-    struct Seen { var state: String; var since: Double; var node: ClusterNodes.Node? }
+    struct Seen { var state: String; var since: Double; var node: ClusterNodes.Node?; var machine: ClusterNodes.Machine? }
     let expected: [ClusterReadyHandler.ExpectedNode]
     var seen: [String: Seen]
 
     init(expected: [ClusterReadyHandler.ExpectedNode], start: Double) {
         self.expected = expected
-        seen = Dictionary(uniqueKeysWithValues: expected.map { ($0.name.lowercased(), Seen(state: "not registered", since: start, node: nil)) })
+        seen = Dictionary(uniqueKeysWithValues: expected.map { ($0.name.lowercased(), Seen(state: "not registered", since: start)) })
     }
 
-    mutating func observe(_ nodes: [ClusterNodes.Node], at now: Double) {
+    /// Records each expected node's state: Ready / NotReady from Rancher's node, else its machine's phase, else
+    /// not registered.
+    mutating func observe(_ nodes: [ClusterNodes.Node], machines: [ClusterNodes.Machine] = [], at now: Double) {
         for wanted in expected {
             let key = wanted.name.lowercased()
             let node = nodes.first { $0.name.lowercased() == key || $0.hostname?.lowercased() == key }
-            let state = node.map { $0.isReady ? "Ready" : "NotReady (\($0.state ?? "?"))" } ?? "not registered"
-            if seen[key]?.state != state { seen[key] = Seen(state: state, since: now, node: node) } else { seen[key]?.node = node }
+            let machine = machines.first { $0.nodeName?.lowercased() == key }
+            let state = node.map { $0.isReady ? "Ready" : "NotReady (\($0.state ?? "?"))" }
+                ?? machine.map { "machine \($0.status?.phase ?? "Pending")" } ?? "not registered"
+            if seen[key]?.state != state { seen[key] = Seen(state: state, since: now) }
+            seen[key]?.node = node
+            seen[key]?.machine = machine
         }
     }
 
@@ -137,7 +147,10 @@ struct ReadinessTracker {
     /// The last condition of a node as a sentence.
     func lastWord(_ name: String) -> String {
         guard let entry = seen[name.lowercased()] else { return "unknown" }
-        guard let node = entry.node else { return "never registered with Rancher" }
+        guard let node = entry.node else {
+            guard let machine = entry.machine else { return "never registered with Rancher" }
+            return "machine \(machine.metadata?.name ?? "?") is \(machine.status?.phase ?? "Pending"), no Kubernetes node yet"
+        }
         return "last condition \(node.lastCondition)"
     }
 

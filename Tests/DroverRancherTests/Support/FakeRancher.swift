@@ -29,6 +29,8 @@ final class FakeRancher: @unchecked Sendable {
         var tokenAfter = 0
         var tokenPolls = 0
         var nodes: [Node] = []
+        /// CAPI machines by node name → phase (RKE2).
+        var machines: [String: String] = [:]
         var clusterState = "provisioning"
         var nextId = 0
     }
@@ -101,6 +103,10 @@ final class FakeRancher: @unchecked Sendable {
             return .json(200, ["id": parts[2]])
         case ("POST", "v3", "tokens"):
             return .json(201, newToken(&s, login: false))
+        case ("GET", "v3", "tokens") where parts.count == 2:
+            return .json(200, ["type": "collection", "data": s.tokens.map { id, token in
+                ["id": id, "description": token.login ? "drover login" : "drover", "expired": token.expired] as [String: Any]
+            }])
         case ("GET", "v3", "tokens") where parts.count == 3:
             guard let token = s.tokens[parts[2]] else { return error(404, "NotFound", "token not found") }
             return .json(200, ["id": parts[2], "expired": token.expired])
@@ -175,6 +181,15 @@ final class FakeRancher: @unchecked Sendable {
         case ("POST", "v3", "clusterregistrationtokens"):
             s.crtCreated += 1
             return .json(201, ["id": "\(body["clusterId"] as? String ?? ""):default-token"])
+        case ("GET", "v1", "cluster.x-k8s.io.machines"):
+            return .json(200, ["type": "collection", "data": s.machines.map { name, phase -> [String: Any] in
+                [
+                    "id": "fleet-default/custom-\(name)",
+                    "metadata": ["name": "custom-0123456789ab", "namespace": "fleet-default",
+                                 "labels": ["cluster.x-k8s.io/cluster-name": "hybrid", "rke.cattle.io/node-name": name]],
+                    "status": ["phase": phase],
+                ]
+            }])
         case ("GET", "v3", "nodes"):
             return .json(200, ["type": "collection", "data": s.nodes.map { node -> [String: Any] in
                 [
