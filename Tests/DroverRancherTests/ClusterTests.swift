@@ -17,6 +17,15 @@ import Yams
             azure: .init(resourceGroup: "k8s-rg", location: "eastus2", vnetName: "k8s-rg-vnet", subnetName: "k8s-rg-subnet", securityGroupName: "k8s-rg-nsg"))
     }
 
+    /// The azure.json inside the additional manifest's `azure-cloud-config` Secret.
+    static func cloudConfig(_ manifest: String) throws -> [String: Any] {
+        let documents = try Array(Yams.load_all(yaml: manifest)).compactMap { $0 as? [String: Any] }
+        let secret = try #require(documents.first { $0["kind"] as? String == "Secret" })
+        let data = try #require((secret["data"] as? [String: Any])?["cloud-config"] as? String)
+        let decoded = try #require(Data(base64Encoded: data))
+        return try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: Any])
+    }
+
     static func json(_ body: [String: Value]) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: HTTPRequest.encodeJSON(Value.object(body))) as? [String: Any])
     }
@@ -70,9 +79,7 @@ import Yams
         let manifest = try #require(rke["additionalManifest"] as? String)
         let documents = try Array(Yams.load_all(yaml: manifest)).compactMap { $0 as? [String: Any] }
         #expect(documents.map { $0["kind"] as? String } == ["Secret", "HelmChart"])
-        let data = try #require((documents[0]["data"] as? [String: Any])?["cloud-config"] as? String)
-        let decoded = try #require(Data(base64Encoded: data))
-        let config = try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: Any])
+        let config = try Self.cloudConfig(manifest)
         #expect(config["aadClientId"] as? String == "app-id")
         #expect(config["aadClientSecret"] as? String == "sp-secret-value")
         #expect(config["vnetName"] as? String == "k8s-rg-vnet")
@@ -124,6 +131,38 @@ import Yams
             let requests = fx.server.requests.map { "\($0.method) \($0.path)" }
             #expect(requests.filter { $0 == "POST /v3/clusters" }.count == 1)
             #expect(requests.first == "GET /v3/clusters")
+        }
+    }
+
+    /// A Kubernetes upgrade and a rotated client secret are updated in place: RKE2 PUTs the whole object with the
+    /// resourceVersion read, re-reading after a 409; RKE1 PUTs the changed rancherKubernetesEngineConfig.
+    @Test(arguments: ["provisioning.cattle.io/v1", "v3"])
+    func upgradeUpdatesInPlace(api: String) async throws {
+        let rancher = FakeRancher { $0.clusterNameAfter = 0; $0.bumpBeforePut = 1; $0.minor = api == "v3" ? 3 : 14 }
+        try await withRancher(rancher: rancher) { fx in
+            rancher.with { $0.tokens["token-api"] = .init(secret: "s") }
+            let old = Self.inputs(api: api, token: "token-api:s", ca: fx.ca.certificatePEM)
+            let handler = ClusterHandler(session: fx.session)
+            let created = try await handler.create(old, context: fx.context())
+            var new = old
+            new.kubernetesVersion = api == "v3" ? "v1.16.15-rancher1-1" : "v1.32.5+rke2r1"
+            new.cloudCredential.clientSecret = "rotated-secret"
+            #expect(try await handler.update(from: old, to: new, prior: created, context: fx.context(.update)) == created)
+            let put = try #require(rancher.with { $0.puts.last })
+            if api == "v3" {
+                let rke = try #require(put["rancherKubernetesEngineConfig"] as? [String: Any])
+                #expect(rke["kubernetesVersion"] as? String == new.kubernetesVersion)
+                let provider = (rke["cloudProvider"] as? [String: Any])?["azureCloudProvider"] as? [String: Any]
+                #expect(provider?["aadClientSecret"] as? String == "rotated-secret")
+                #expect((rke["network"] as? [String: Any])?["plugin"] as? String == "flannel")  // kept from the object read
+            } else {
+                let spec = try #require(put["spec"] as? [String: Any])
+                #expect(spec["kubernetesVersion"] as? String == new.kubernetesVersion)
+                #expect((put["metadata"] as? [String: Any])?["resourceVersion"] as? String == "2")  // re-read after the 409
+                let manifest = try #require((spec["rkeConfig"] as? [String: Any])?["additionalManifest"] as? String)
+                #expect(try Self.cloudConfig(manifest)["aadClientSecret"] as? String == "rotated-secret")
+                #expect(((spec["rkeConfig"] as? [String: Any])?["machineGlobalConfig"] as? [String: Any])?["cni"] as? String == "flannel")
+            }
         }
     }
 

@@ -76,6 +76,16 @@ public struct RancherCollection<Item: Decodable>: Decodable {
     public var data: [Item]
 }
 
+/// A JSON object read from Rancher and sent back whole (an update keeps every field Drover does not know).
+struct RawJSON: Encodable, @unchecked Sendable {
+    /// Unchecked: a `[String: Any]` from JSONSerialization, never mutated after creation.
+    let object: [String: Any]
+    func encode(to encoder: any Encoder) throws {
+        let data = try JSONSerialization.data(withJSONObject: object)
+        try JSONDecoder().decode(Value.self, from: data).encode(to: encoder)
+    }
+}
+
 /// Wraps an existential so JSONEncoder can encode it.
 struct AnyEncodable: Encodable {
     let value: any Encodable

@@ -97,19 +97,19 @@ public struct BootstrapHandler: ResourceHandler {
         }
 
         let login = try await logIn(inputs, client: anonymous, context: context)
-        let session = anonymous.authenticated(login.token)
-        let adminId = try await adminUserId(client: session, context: context)
+        let loggedIn = anonymous.authenticated(login.token)
+        let adminId = try await adminUserId(client: loggedIn, context: context)
         if login.usedInitialPassword {
             guard let adminId else { throw CodedError(code: "AdminUserMissing", message: "Rancher has no local user named admin") }
             // setpassword, not changepassword: it accepts any password including the current one (rancher-api.md §1.3, §6.6).
-            _ = try await session.send(
+            _ = try await loggedIn.send(
                 "POST", "/v3/users/\(adminId)", query: [("action", "setpassword")], body: ["newPassword": inputs.adminPassword],
                 idempotent: true, context: context)
             context.report("Rancher: admin password set")
         }
-        try await removeLostTokens(client: session, context: context)
+        try await removeLostTokens(client: loggedIn, context: context)
         struct TokenRequest: Encodable, Sendable { var type = "token"; var description: String; var ttl = 0 }
-        let created = try await session.json(
+        let created = try await loggedIn.json(
             TokenAnswer.self, "POST", "/v3/tokens", body: TokenRequest(description: Self.tokenDescription), context: context)
         let api = anonymous.authenticated(created.token)
         try await applySettings(inputs, client: api, context: context)

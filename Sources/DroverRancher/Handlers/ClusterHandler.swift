@@ -1,4 +1,5 @@
 import DroverEngine
+import DroverHTTP
 import Foundation
 
 /// `rancher.cluster`: the hybrid custom cluster, found by name before it is created; RKE1 through `/v3/clusters`
@@ -112,8 +113,44 @@ public struct ClusterHandler: ResourceHandler {
         return try await find(inputs, client: client, context: context).map { Observed($0) }
     }
 
-    /// Nothing the blueprint changes can be updated in place (the triggers replace); the outputs stay.
-    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs { prior }
+    /// Changes the Kubernetes version and the cloud provider's credentials in place (a Kubernetes upgrade, a rotated
+    /// client secret): read the object, change those fields, `PUT` it whole. RKE2 sends the `resourceVersion` read and
+    /// re-reads on 409 Conflict (rancher-api.md §4.1, the Terraform provider's `updateClusterV2`); RKE1 `PUT`s the
+    /// changed `rancherKubernetesEngineConfig` (norman update, rancher-api.md §0).
+    public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
+        let client = try await session.client(for: new)
+        let path = prior.provisioningId.map { "/v1/provisioning.cattle.io.clusters/\($0)" } ?? "/v3/clusters/\(prior.id)"
+        let desired = new.api == Self.rke2API ? ClusterBodies.rke2(new) : ClusterBodies.rke1(new)
+        for attempt in 1...3 {
+            let current = try await client.send("GET", path, context: context)
+            guard var object = try JSONSerialization.jsonObject(with: current.body) as? [String: Any],
+                let wanted = try JSONSerialization.jsonObject(with: HTTPRequest.encodeJSON(Value.object(desired))) as? [String: Any]
+            else { throw CodedError(code: "InvalidResponse", message: "\(path) is not a JSON object") }
+            if new.api == Self.rke2API {
+                var spec = object["spec"] as? [String: Any] ?? [:]
+                var rke = spec["rkeConfig"] as? [String: Any] ?? [:]
+                let wantedSpec = wanted["spec"] as? [String: Any] ?? [:]
+                spec["kubernetesVersion"] = wantedSpec["kubernetesVersion"]
+                rke["additionalManifest"] = (wantedSpec["rkeConfig"] as? [String: Any])?["additionalManifest"]
+                spec["rkeConfig"] = rke
+                object["spec"] = spec
+            } else {
+                var rke = object["rancherKubernetesEngineConfig"] as? [String: Any] ?? [:]
+                let wantedRKE = wanted["rancherKubernetesEngineConfig"] as? [String: Any] ?? [:]
+                rke["kubernetesVersion"] = wantedRKE["kubernetesVersion"]
+                rke["cloudProvider"] = wantedRKE["cloudProvider"]
+                object = ["rancherKubernetesEngineConfig": rke]
+            }
+            do {
+                _ = try await client.send("PUT", path, body: RawJSON(object: object), context: context)
+                context.report("cluster \(new.name) updated (Kubernetes \(new.kubernetesVersion))")
+                return prior
+            } catch let error as CodedError where error.status == 409 && attempt < 3 {
+                context.report("cluster \(new.name) changed meanwhile (409 Conflict); reading it again")
+            }
+        }
+        throw CodedError(code: "Conflict", message: "cluster \(new.name) kept changing while Drover updated it", remediation: "run again")
+    }
 
     public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {
         let client = try await session.client(for: inputs)

@@ -29,6 +29,10 @@ final class FakeRancher: @unchecked Sendable {
         var tokenAfter = 0
         var tokenPolls = 0
         var nodes: [Node] = []
+        /// Bodies of accepted PUTs.
+        var puts: [[String: Any]] = []
+        /// PUTs of a provisioning cluster answered 409 (someone else changed it first).
+        var bumpBeforePut = 0
         /// CAPI machines by node name → phase (RKE2).
         var machines: [String: String] = [:]
         var clusterState = "provisioning"
@@ -132,7 +136,9 @@ final class FakeRancher: @unchecked Sendable {
             s.clusters["c-\(s.nextId)abcd"] = cluster
             return .json(201, cluster)
         case ("GET", "v3", "clusters") where parts.count == 3:
-            return .json(200, ["id": parts[2], "state": s.clusterState])
+            var cluster = s.clusters[parts[2]] ?? ["id": parts[2]]
+            cluster["state"] = s.clusterState
+            return .json(200, cluster)
         case ("POST", "v3", "clusters") where parts.count == 3 && request.query("action") == "generateKubeconfig":
             let config = """
                 apiVersion: v1
@@ -159,6 +165,7 @@ final class FakeRancher: @unchecked Sendable {
             var object = body
             object["id"] = "fleet-default/\(name)"
             object["status"] = [String: Any]()
+            object["metadata"] = ["name": name, "namespace": "fleet-default", "resourceVersion": "1"]
             s.provisioning[name] = object
             return .json(201, object)
         case ("GET", "v1", "provisioning.cattle.io.clusters") where parts.count == 4:
@@ -166,6 +173,27 @@ final class FakeRancher: @unchecked Sendable {
             if s.clusterNameAfter > 0 { s.clusterNameAfter -= 1 } else { object["status"] = ["clusterName": "c-m-abcd1234", "ready": false] }
             s.provisioning[parts[3]] = object
             return .json(200, object)
+        case ("PUT", "v1", "provisioning.cattle.io.clusters") where parts.count == 4:
+            guard let stored = s.provisioning[parts[3]] else { return error(404, "NotFound", "not found") }
+            let version = (stored["metadata"] as? [String: Any])?["resourceVersion"] as? String ?? "1"
+            if s.bumpBeforePut > 0 {
+                s.bumpBeforePut -= 1
+                var bumped = stored
+                bumped["metadata"] = ["name": parts[3], "namespace": "fleet-default", "resourceVersion": String((Int(version) ?? 1) + 1)]
+                s.provisioning[parts[3]] = bumped
+                return error(409, "Conflict", "the object has been modified; please apply your changes to the latest version")
+            }
+            guard (body["metadata"] as? [String: Any])?["resourceVersion"] as? String == version else {
+                return error(409, "Conflict", "stale resourceVersion")
+            }
+            var object = body
+            object["metadata"] = ["name": parts[3], "namespace": "fleet-default", "resourceVersion": String((Int(version) ?? 1) + 1)]
+            s.provisioning[parts[3]] = object
+            s.puts.append(body)
+            return .json(200, object)
+        case ("PUT", "v3", "clusters") where parts.count == 3:
+            s.puts.append(body)
+            return .json(200, ["id": parts[2]])
         case ("GET", "v3", "clusterregistrationtokens"):
             s.tokenPolls += 1
             let clusterId = request.query("clusterId") ?? ""
