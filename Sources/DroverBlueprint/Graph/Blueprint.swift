@@ -165,8 +165,9 @@ public struct Blueprint: Sendable {
 
         // Stage 6: the hybrid custom cluster.
         if spec.cluster.nodePools.contains(where: { $0.os == .windows }), spec.admin.windowsPassword == nil { resources.append(secret("windows-admin")) }
-        // Every rancher.* resource after the bootstrap reaches Rancher with its URL and Drover's API token.
-        let rancherURL = ref("rancher.bootstrap", rancherKey, "url"), rancherToken = ref("rancher.bootstrap", rancherKey, "token")
+        // Every rancher.* resource after the bootstrap reaches Rancher with its URL and Drover's API token (the token's
+        // reference orders them after the bootstrap; the URL is known at plan time).
+        let rancherURL = Value.string("https://\(spec.rancher.fqdn)"), rancherToken = ref("rancher.bootstrap", rancherKey, "token")
         let clusterAPI = Value.string(spec.profile == .current ? "provisioning.cattle.io/v1" : "v3")
         let clusterId = ref("rancher.cluster", spec.cluster.name)
         let group = spec.cluster.resourceGroup

@@ -179,7 +179,9 @@ public struct BootstrapHandler: ResourceHandler {
     /// secret is returned only at creation (rancher-api.md §1.2 step 4), so they are useless, and Drover keeps one.
     func removeLostTokens(client: RancherClient, context: OperationContext) async throws {
         struct Token: Decodable { var id: String; var description: String?; var current: Bool? }
-        let tokens = try await client.json(RancherCollection<Token>.self, "GET", "/v3/tokens", context: context).data
+        let tokens = try await CodedError.nilWhenNotFound {
+            try await client.json(RancherCollection<Token>.self, "GET", "/v3/tokens", context: context).data
+        } ?? []
         for token in tokens where token.description == Self.tokenDescription && token.current != true {
             _ = try await CodedError.nilWhenNotFound { try await client.send("DELETE", "/v3/tokens/\(token.id)", context: context) }
             context.report("Rancher: removed API token \(token.id) from an earlier run whose secret is lost")

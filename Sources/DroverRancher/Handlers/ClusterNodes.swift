@@ -64,10 +64,12 @@ struct ClusterNodes {
     let clusterId: String
 
     /// The machines of provisioning cluster `clusterName` in `fleet-default`, matched by the
-    /// `cluster.x-k8s.io/cluster-name` label (§C.6).
+    /// `cluster.x-k8s.io/cluster-name` label (§C.6); none when the server has no such collection (only a hint).
     func machines(clusterName: String, context: OperationContext) async throws -> [Machine] {
-        try await client.json(RancherCollection<Machine>.self, "GET", "/v1/cluster.x-k8s.io.machines/fleet-default", context: context)
-            .data.filter { $0.metadata?.labels?["cluster.x-k8s.io/cluster-name"] == clusterName }
+        let all = try await CodedError.nilWhenNotFound {
+            try await client.json(RancherCollection<Machine>.self, "GET", "/v1/cluster.x-k8s.io.machines/fleet-default", context: context).data
+        }
+        return (all ?? []).filter { $0.metadata?.labels?["cluster.x-k8s.io/cluster-name"] == clusterName }
     }
 
     /// Every node of the cluster.
