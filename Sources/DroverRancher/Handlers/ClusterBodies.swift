@@ -8,21 +8,7 @@ enum ClusterBodies {
     /// "r", `noupdate`), flannel `vxlan` with port and VNI as strings (Windows needs port 4789 and VNI ≥ 4096, rke
     /// `cluster/network.go`), and the in-tree Azure cloud provider with the service principal.
     static func rke1(_ inputs: ClusterHandler.Inputs) -> [String: Value] {
-        let azure = inputs.azure
-        var provider: [String: Value] = [
-            "aadClientId": .string(inputs.cloudCredential.clientId), "aadClientSecret": .string(inputs.cloudCredential.clientSecret),
-            "tenantId": .string(inputs.cloudCredential.tenantId), "subscriptionId": .string(inputs.cloudCredential.subscriptionId),
-            "useInstanceMetadata": true, "vmType": "standard",
-        ]
-        if let azure {
-            provider["resourceGroup"] = .string(azure.resourceGroup)
-            provider["location"] = .string(azure.location)
-            provider["vnetName"] = .string(azure.vnetName)
-            provider["vnetResourceGroup"] = .string(azure.vnetResourceGroup ?? azure.resourceGroup)
-            provider["subnetName"] = .string(azure.subnetName)
-            provider["securityGroupName"] = .string(azure.securityGroupName)
-        }
-        return [
+        [
             "type": "cluster", "name": .string(inputs.name), "description": "Linux+Windows (Drover)",
             "windowsPreferedCluster": .bool(inputs.windowsPreferedCluster ?? true), "enableNetworkPolicy": false,
             "rancherKubernetesEngineConfig": [
@@ -34,7 +20,7 @@ enum ClusterBodies {
                         "flannel_backend_vni": .string(String(inputs.cni.vxlanVNI ?? 4096)),
                     ],
                 ],
-                "cloudProvider": ["name": "azure", "azureCloudProvider": .object(provider)],
+                "cloudProvider": ["name": "azure", "azureCloudProvider": .object(azureConfig(inputs))],
             ],
         ]
     }
@@ -64,24 +50,31 @@ enum ClusterBodies {
         ]
     }
 
+    /// The Azure cloud provider's settings: the service principal and the nodes' network, under the names both RKE1's
+    /// `azureCloudProvider` and cloud-provider-azure's azure.json use (rancher-api.md §2.1 field list).
+    static func azureConfig(_ inputs: ClusterHandler.Inputs) -> [String: Value] {
+        var config: [String: Value] = [
+            "aadClientId": .string(inputs.cloudCredential.clientId), "aadClientSecret": .string(inputs.cloudCredential.clientSecret),
+            "tenantId": .string(inputs.cloudCredential.tenantId), "subscriptionId": .string(inputs.cloudCredential.subscriptionId),
+            "useInstanceMetadata": true, "vmType": "standard",
+        ]
+        guard let azure = inputs.azure else { return config }
+        config["resourceGroup"] = .string(azure.resourceGroup)
+        config["location"] = .string(azure.location)
+        config["vnetName"] = .string(azure.vnetName)
+        config["vnetResourceGroup"] = .string(azure.vnetResourceGroup ?? azure.resourceGroup)
+        config["subnetName"] = .string(azure.subnetName)
+        config["securityGroupName"] = .string(azure.securityGroupName)
+        return config
+    }
+
     /// The Secret holding cloud-provider-azure's `cloud-config` (the same azure.json keys as RKE1's
     /// `azureCloudProvider`) and the HelmChart that installs the controller manager. The chart's value names are from
     /// the cloud-provider-azure chart **(inference, not in the reference)**.
     static func cloudProviderManifest(_ inputs: ClusterHandler.Inputs) -> String {
-        var config: [String: Value] = [
-            "cloud": "AzurePublicCloud", "tenantId": .string(inputs.cloudCredential.tenantId),
-            "subscriptionId": .string(inputs.cloudCredential.subscriptionId), "aadClientId": .string(inputs.cloudCredential.clientId),
-            "aadClientSecret": .string(inputs.cloudCredential.clientSecret), "useInstanceMetadata": true, "vmType": "standard",
-            "loadBalancerSku": "standard",
-        ]
-        if let azure = inputs.azure {
-            config["resourceGroup"] = .string(azure.resourceGroup)
-            config["location"] = .string(azure.location)
-            config["vnetName"] = .string(azure.vnetName)
-            config["vnetResourceGroup"] = .string(azure.vnetResourceGroup ?? azure.resourceGroup)
-            config["subnetName"] = .string(azure.subnetName)
-            config["securityGroupName"] = .string(azure.securityGroupName)
-        }
+        var config = azureConfig(inputs)
+        config["cloud"] = "AzurePublicCloud"
+        config["loadBalancerSku"] = "standard"
         let json = (try? HTTPRequest.encodeJSON(Value.object(config))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let encoded = Data(json.utf8).base64EncodedString()
         return """
