@@ -106,6 +106,14 @@ import Testing
         #expect(error?.code == "InvalidCACertificate")
     }
 
+    /// The system probe resolves through the OS resolver (localhost from /etc/hosts) and names a name that fails.
+    @Test func systemProbeResolves() async throws {
+        let addresses = try await SystemNetworkProbe().resolve("localhost")
+        #expect(addresses.contains("127.0.0.1") || addresses.contains("::1"))
+        let error = await #expect(throws: CodedError.self) { _ = try await SystemNetworkProbe().resolve("no-such-host.invalid") }
+        #expect(error?.code == "DNSFailed")
+    }
+
     /// DROVER_CONNECT_TO: comma-separated overrides; a bad entry is named.
     @Test func connectToParses() throws {
         let parsed = try RancherEnvironment.hostOverrides("rancher.x.test:443:127.0.0.1:8443, k8s.x.test:6443:127.0.0.2")
