@@ -4,6 +4,14 @@ import Logging
 public struct TransportConfiguration: Sendable {
     /// A PEM bundle of extra CA certificates trusted besides the system store (a simulator's, a private Rancher CA).
     public var extraCAFile: String?
+    /// Extra CA certificates as PEM text, trusted besides the system store like ``extraCAFile`` (a kubeconfig's
+    /// `certificate-authority-data`, a CA Drover issued and pins).
+    public var extraCAPEM: String?
+    /// The client certificate presented when a server asks for one.
+    public var clientIdentity: ClientIdentity?
+    /// Accept any server certificate. Only for an explicit, warned opt-in (a kubeconfig's
+    /// `insecure-skip-tls-verify` that the user allowed); never a default.
+    public var skipsTLSVerification: Bool = false
     /// Host-to-address overrides applied to every request.
     public var hostOverrides: [HostOverride]
     /// Seconds allowed to open a connection (TCP and TLS handshake).
@@ -21,6 +29,8 @@ public struct TransportConfiguration: Sendable {
         retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "drover.http")
     ) {
         self.extraCAFile = extraCAFile
+        self.extraCAPEM = nil
+        self.clientIdentity = nil
         self.hostOverrides = hostOverrides
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
