@@ -4,6 +4,7 @@
 // Modules depend one way (see docs/architecture.md):
 //   drover ─► DroverCLI ─► DroverBlueprint ─► DroverNodes ─► DroverEngine
 //              DroverCLI ─► DroverAzure ─► DroverHTTP ─► DroverEngine (the composition root registers the providers)
+//              DroverCLI ─► DroverKube ─► DroverHTTP (doctor, place --cluster)
 // DroverEngine knows no provider, no HTTP and no Azure or Rancher word.
 import PackageDescription
 
@@ -94,6 +95,13 @@ let package = Package(
             ]
         ),
 
+        /// Kubernetes: kubeconfig (read, merge, write), discovery, get/list/watch/apply/patch/delete of any kind,
+        /// `Status` errors, node summaries; over DroverHTTP.
+        .target(
+            name: "DroverKube",
+            dependencies: ["DroverEngine", "DroverHTTP", .product(name: "Yams", package: "Yams")]
+        ),
+
         /// Azure: clouds, credential chain, ARM (long-running operations, pacing) and Graph clients, and the
         /// handlers of every azure.* and graph.* resource type.
         .target(name: "DroverAzure", dependencies: ["DroverEngine", "DroverHTTP"]),
@@ -125,7 +133,7 @@ let package = Package(
             name: "DroverCLI",
             dependencies: [
                 "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverPlacement", "DroverPlacementNet",
-                "DroverSim",
+                "DroverSim", "DroverKube",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -187,6 +195,9 @@ let package = Package(
         .testTarget(
             name: "DroverAzureTests",
             dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "DroverKubeTests",
+            dependencies: ["DroverKube", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "Yams"]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
@@ -222,7 +233,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverCLITests",
-            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverSim", "DroverTestSupport"],
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverSim", "DroverTestSupport",
+                           "DroverHTTPTestSupport"],
             resources: [.copy("Snapshots")]
         ),
     ]
