@@ -197,7 +197,8 @@ let package = Package(
             dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DroverKubeTests",
-            dependencies: ["DroverKube", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "Yams"]),
+            dependencies: ["DroverKube", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "Yams",
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
