@@ -12,7 +12,7 @@ public struct DroverCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
             RefreshCommand.self, OutputCommand.self, GraphCommand.self, RenderCommand.self, StateCommand.self, ForceUnlockCommand.self,
-            SimCommand.self, PlaceCommand.self, WebhookCommand.self,
+            SimCommand.self, PlaceCommand.self, WebhookCommand.self, DoctorCommand.self,
         ])
 
     public init() {}
