@@ -172,7 +172,7 @@ import Testing
     @Test func unknownKindsAndVersionsNameWhatExists() async throws {
         try await withKubeServer(respond: { request in FakeDiscovery.answer(request.apiPath) ?? .json(404, FakeDiscovery.status(404, "NotFound", "no")) }) { _, kube in
             let kind = await #expect(throws: CodedError.self) { _ = try await kube.get(apiVersion: "apps/v1", kind: "Deploy", name: "x") }
-            #expect(kind?.code == "UnknownKind" && kind?.remediation == "kinds in apps/v1: DaemonSet, Deployment")
+            #expect(kind?.code == "UnknownKind" && kind?.remediation == "kinds in apps/v1: DaemonSet, Deployment, ReplicaSet, StatefulSet")
             let version = await #expect(throws: CodedError.self) { _ = try await kube.get(apiVersion: "apps/v1beta1", kind: "Deployment", name: "x") }
             #expect(version?.code == "UnknownAPIVersion" && version?.remediation == "versions it serves: v1, apps/v1, batch/v1")
         }

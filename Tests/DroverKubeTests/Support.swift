@@ -5,48 +5,11 @@ import DroverHTTPTestSupport
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Discovery answers for the group versions the tests use (legacy shapes, kube-and-rancher-wire.md §A.2).
+/// The scripted API's discovery and Status bodies, under the names the tests use.
 enum FakeDiscovery {
-    nonisolated(unsafe) static let core: [String: Any] = ["kind": "APIResourceList", "groupVersion": "v1", "resources": [
-        ["name": "nodes", "singularName": "node", "namespaced": false, "kind": "Node", "verbs": ["get", "list", "watch", "patch"]],
-        ["name": "nodes/status", "singularName": "", "namespaced": false, "kind": "Node", "verbs": ["get", "patch"]],
-        ["name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod", "verbs": ["get", "list", "watch"]],
-        ["name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace", "verbs": ["get", "list"]],
-        ["name": "configmaps", "singularName": "configmap", "namespaced": true, "kind": "ConfigMap", "verbs": ["get", "list", "patch", "delete"]],
-    ]]
-    nonisolated(unsafe) static let apps: [String: Any] = ["kind": "APIResourceList", "groupVersion": "apps/v1", "resources": [
-        ["name": "deployments", "singularName": "deployment", "namespaced": true, "kind": "Deployment", "verbs": ["get", "list", "patch", "delete"]],
-        ["name": "daemonsets", "singularName": "daemonset", "namespaced": true, "kind": "DaemonSet", "verbs": ["get", "list"]],
-        ["name": "deployments/status", "singularName": "", "namespaced": true, "kind": "Deployment", "verbs": ["get"]],
-    ]]
-    nonisolated(unsafe) static let batch: [String: Any] = ["kind": "APIResourceList", "groupVersion": "batch/v1", "resources": [
-        ["name": "jobs", "singularName": "job", "namespaced": true, "kind": "Job", "verbs": ["get", "list"]],
-        ["name": "cronjobs", "singularName": "cronjob", "namespaced": true, "kind": "CronJob", "verbs": ["get", "list"]],
-    ]]
-    nonisolated(unsafe) static let apis: [String: Any] = ["kind": "APIGroupList", "apiVersion": "v1", "groups": [
-        ["name": "apps", "versions": [["groupVersion": "apps/v1", "version": "v1"]], "preferredVersion": ["groupVersion": "apps/v1", "version": "v1"]],
-        ["name": "batch", "versions": [["groupVersion": "batch/v1", "version": "v1"]], "preferredVersion": ["groupVersion": "batch/v1", "version": "v1"]],
-    ]]
-
-    /// The discovery answer for `path` below the cluster prefix, nil when it is not a discovery path.
-    static func answer(_ path: String) -> ScriptedResponse? {
-        switch path {
-        case "/api": .json(200, ["kind": "APIVersions", "versions": ["v1"]])
-        case "/apis": .json(200, apis)
-        case "/api/v1": .json(200, core)
-        case "/apis/apps/v1": .json(200, apps)
-        case "/apis/batch/v1": .json(200, batch)
-        case let other where other.hasPrefix("/apis/") && other.split(separator: "/").count == 3:
-            .json(404, status(404, "NotFound", "the server could not find the requested resource"))
-        default: nil
-        }
-    }
-
-    /// A `metav1.Status` body (§A.8).
+    static func answer(_ path: String) -> ScriptedResponse? { ScriptedKubeAPI.discovery(path) }
     static func status(_ code: Int, _ reason: String, _ message: String, causes: [[String: String]] = []) -> [String: Any] {
-        var status: [String: Any] = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure", "message": message, "reason": reason, "code": code]
-        if !causes.isEmpty { status["details"] = ["causes": causes] }
-        return status
+        ScriptedKubeAPI.status(code, reason, message, causes: causes)
     }
 }
 
