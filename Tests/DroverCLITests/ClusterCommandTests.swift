@@ -67,6 +67,10 @@ import Testing
             // Linux nodes carry cattle.io/os=linux:NoSchedule: the Linux workload tolerates it, the Windows one does not.
             let documents = run.stdout.components(separatedBy: "---\n")
             #expect(documents.count == 2 && !documents[0].contains("cattle.io/os") && documents[1].contains("key: cattle.io/os"))
+            // Without --default-os the cluster's preference decides: its Linux nodes are tainted, so Windows.
+            let preferred = try await drover("place", "-f", input, "--cluster", kubeconfig)
+            #expect(preferred.stderr.contains("The cluster prefers windows"))
+            #expect(preferred.stderr.contains("Deployment apps/front: windows (default OS), 2 fields added"), "\(preferred.stderr)")
             let offline = try await drover("place", "-f", input, "--default-os", "linux")
             #expect(!offline.stdout.contains("cattle.io/os") && !offline.stderr.contains("Warning"))
         }

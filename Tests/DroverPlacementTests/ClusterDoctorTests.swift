@@ -115,3 +115,22 @@ import Yams
         #expect(Self.diagnose([unlabeled, down]).map(\.check) == ["WindowsNodeNotReady", "NodeMissingOSLabel"])
     }
 }
+
+/// The OS a cluster prefers for workloads nothing decides.
+@Suite struct PreferredOSTests {
+    static let taintedLinux = ClusterNode(name: "l", os: .linux, taints: [NodeTaint(key: "cattle.io/os", value: "linux", effect: "NoSchedule")])
+    static let windows = ClusterNode(name: "w", os: .windows, build: WindowsBuild(17763))
+    static let linux = ClusterNode(name: "l2", os: .linux)
+    static let controlPlane = ClusterNode(name: "cp", os: .linux, taints: [NodeTaint(key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule")])
+
+    @Test(arguments: [
+        ([taintedLinux, windows], OperatingSystem.windows),
+        ([linux, windows], nil),
+        ([controlPlane, windows], .windows),
+        ([linux], .linux),
+        ([], nil),
+    ] as [([ClusterNode], OperatingSystem?)])
+    func preferredOS(nodes: [ClusterNode], expected: OperatingSystem?) {
+        #expect(ClusterDescription(nodes: nodes).preferredOS == expected)
+    }
+}

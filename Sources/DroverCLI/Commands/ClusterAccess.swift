@@ -41,6 +41,19 @@ enum ClusterAccess {
         }
     }
 
+    /// `options` with the cluster read from `kubeconfig`: its OS taints, and its preferred OS as the default when
+    /// no `--default-os` was given (said on standard error).
+    static func options(_ options: PlacementOptions, kubeconfig: String, flags: ClusterFlags) async throws -> PlacementOptions {
+        var options = options
+        let cluster = try await with(kubeconfig: kubeconfig, flags: flags) { try await description($0) }
+        options.cluster = cluster
+        if options.defaultOS == nil, let preferred = cluster.preferredOS {
+            options.defaultOS = preferred
+            Console.err("The cluster prefers \(preferred.rawValue): workloads nothing decides are placed there (--default-os overrides).")
+        }
+        return options
+    }
+
     /// The cluster's nodes as placement describes them.
     static func description(_ kube: KubeClient) async throws -> ClusterDescription {
         ClusterDescription(nodes: try await kube.nodes().map(clusterNode))

@@ -36,9 +36,7 @@ struct PlaceCommand: AsyncParsableCommand {
             analyzer.resolved = verdicts
         }
         var options = try placement.options()
-        if let cluster {
-            options.cluster = try await ClusterAccess.with(kubeconfig: cluster, flags: clusterFlags) { try await ClusterAccess.description($0) }
-        }
+        if let cluster { options = try await ClusterAccess.options(options, kubeconfig: cluster, flags: clusterFlags) }
         let placer = WorkloadPlacer(options: options, analyzer: analyzer)
         var placements: [WorkloadPlacement] = []
         for (index, input) in inputs.enumerated() {

@@ -48,6 +48,16 @@ public struct ClusterDescription: Sendable, Hashable {
         return "no Ready, schedulable node runs \(target) (\(sameOS.map(\.name).sorted().joined(separator: ", ")) \(sameOS.count == 1 ? "is" : "are") NotReady, cordoned or tainted)"
     }
 
+    /// The OS a workload that nothing decides should get, when the cluster says: the only OS with nodes that take
+    /// workloads, or the only one whose nodes carry no OS taint (an RKE1 Windows-preferred cluster taints its Linux
+    /// nodes, so Windows is preferred); nil when both are equally open.
+    public var preferredOS: OperatingSystem? {
+        let open = OperatingSystem.allCases.filter { !nodes(for: $0, build: nil).isEmpty }
+        if open.count == 1 { return open[0] }
+        let untainted = open.filter { requiredTolerations(for: $0).isEmpty }
+        return untainted.count == 1 ? untainted[0] : nil
+    }
+
     /// One warning per placed workload no node can run.
     public func fitWarnings(_ placements: [WorkloadPlacement]) -> [String] {
         placements.compactMap { placement in
