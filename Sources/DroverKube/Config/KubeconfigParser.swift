@@ -75,14 +75,14 @@ public struct KubeconfigParser {
         }
         return Kubeconfig.Cluster(
             name: name, server: server, certificateAuthorityPEM: ca, tlsServerName: node["tls-server-name"]?.string,
-            insecureSkipTLSVerify: insecure, origin: origin(node))
+            insecureSkipTLSVerify: insecure, origin: position(node))
     }
 
     func user(_ node: Node, name: String, path: String) throws -> Kubeconfig.User {
         for plugin in ["exec", "auth-provider"] where node[plugin] != nil {
             throw CodedError(
                 code: "KubeconfigExecUnsupported",
-                message: "\(where_(node[plugin])): \(path).\(plugin): credential plugins are not supported yet (user \(name))",
+                message: "\(position(node[plugin])): \(path).\(plugin): credential plugins are not supported yet (user \(name))",
                 remediation: "use a kubeconfig with a token or a client certificate for this user (Rancher: enable the setting kubeconfig-generate-token and download the kubeconfig again)",
                 nothingApplied: true)
         }
@@ -107,13 +107,13 @@ public struct KubeconfigParser {
         if key != nil, certificate == nil {
             throw invalid(node, "\(path).client-certificate-data", "is missing while a client key is given", fix: "add client-certificate-data (or client-certificate) for the key")
         }
-        return Kubeconfig.User(name: name, token: token, clientCertificatePEM: certificate, clientKeyPEM: key, origin: origin(node))
+        return Kubeconfig.User(name: name, token: token, clientCertificatePEM: certificate, clientKeyPEM: key, origin: position(node))
     }
 
     func context(_ node: Node, name: String, path: String) throws -> Kubeconfig.Context {
         guard let cluster = node["cluster"]?.string, !cluster.isEmpty else { throw invalid(node, "\(path).cluster", "is missing", fix: "name one of the clusters entries") }
         guard let user = node["user"]?.string, !user.isEmpty else { throw invalid(node, "\(path).user", "is missing", fix: "name one of the users entries") }
-        return Kubeconfig.Context(name: name, cluster: cluster, user: user, namespace: node["namespace"]?.string, origin: origin(node))
+        return Kubeconfig.Context(name: name, cluster: cluster, user: user, namespace: node["namespace"]?.string, origin: position(node))
     }
 
     /// The PEM text of base64 field `key`, nil when absent.
@@ -135,16 +135,14 @@ public struct KubeconfigParser {
         }
     }
 
-    func origin(_ node: Node?) -> String { where_(node) }
-
     /// `FILE:LINE:COLUMN` of `node`, or the file alone.
-    func where_(_ node: Node?) -> String {
+    func position(_ node: Node?) -> String {
         node?.mark.map { "\(file):\($0.line):\($0.column)" } ?? file
     }
 
     func invalid(_ node: Node?, _ path: String, _ problem: String, fix: String) -> CodedError {
         CodedError(
-            code: "InvalidKubeconfig", message: "\(where_(node)): \(path.isEmpty ? "" : "\(path) ")\(problem)".replacingOccurrences(of: ":  ", with: ": "),
+            code: "InvalidKubeconfig", message: "\(position(node)): " + (path.isEmpty ? problem : "\(path) \(problem)"),
             remediation: fix, nothingApplied: true)
     }
 }
