@@ -1,3 +1,4 @@
+import Foundation
 @testable import DroverPlacement
 import Testing
 import Yams
@@ -132,5 +133,24 @@ import Yams
     ] as [([ClusterNode], OperatingSystem?)])
     func preferredOS(nodes: [ClusterNode], expected: OperatingSystem?) {
         #expect(ClusterDescription(nodes: nodes).preferredOS == expected)
+    }
+}
+
+/// `place` with a cluster's OS taints still writes valid Kubernetes objects.
+@Suite struct ClusterPlacementValidityTests {
+    @Test func placeWithClusterTolerationsPassesKubernetesValidate() async throws {
+        let cluster = ClusterDescription(nodes: [
+            ClusterNode(name: "l", os: .linux, taints: [NodeTaint(key: "cattle.io/os", value: "linux", effect: "NoSchedule")]),
+            ClusterNode(name: "w", os: .windows, build: WindowsBuild(20348), taints: [NodeTaint(key: "os", value: "windows", effect: "NoSchedule")]),
+        ])
+        let input = try String(contentsOf: TestFiles.golden.appendingPathComponent("place/kinds.yaml"), encoding: .utf8)
+        let run = try PlaceRun(text: input, file: "kinds.yaml", placer: WorkloadPlacer(options: PlacementOptions(defaultOS: .linux, cluster: cluster)))
+        #expect(run.output.contains("key: os") && run.output.contains("key: cattle.io/os"))
+        let folder = try TestFiles.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("kinds.out.yaml")
+        try run.output.write(to: file, atomically: true, encoding: .utf8)
+        let result = try await TestFiles.run(TestFiles.kubernetesValidate, ["--strict", file.path])
+        #expect(result.status == 0, "\(result.output)")
     }
 }
