@@ -190,3 +190,29 @@ import Testing
         }
     }
 }
+
+/// `tls-server-name`: the certificate is checked against that name while the connection goes to the URL's host.
+@Suite struct TLSServerNameTests {
+    @Test func certificateIsCheckedAgainstTLSServerName() async throws {
+        let ca = try TestCertificateAuthority()
+        let server = try await TestHTTPSServer.start(ca: ca, hostnames: ["kubernetes.default.svc"]) { request in
+            ScriptedKubeAPI.discovery(request.path) ?? .json(200, ["kind": "NodeList", "metadata": ["resourceVersion": "1"], "items": []])
+        }
+        defer { Task { try? await server.stop() } }
+        let base = TestKubeconfig.text(port: server.port, ca: ca, path: "")
+        let named = base.replacingOccurrences(of: "    certificate-authority-data:", with: "    tls-server-name: kubernetes.default.svc\n    certificate-authority-data:")
+        let configuration = TransportConfiguration(connectTimeout: 15, retry: RetryPolicy(maxAttempts: 1))
+        let kube = try KubeClient.connect(endpoint: try KubeconfigParser(file: "k").parse(named).endpoint(), base: configuration)
+        let nodes = try await kube.nodes()
+        try await kube.shutdown()
+        #expect(nodes.isEmpty)
+        #expect(server.requests.last?.serverName == "kubernetes.default.svc")
+        // Without the name, the certificate (for kubernetes.default.svc only) does not match localhost.
+        // AsyncHTTPClient retries a failed handshake until the connect timeout: keep it short.
+        let plain = try KubeClient.connect(
+            endpoint: try KubeconfigParser(file: "k").parse(base).endpoint(), base: TransportConfiguration(connectTimeout: 1, retry: RetryPolicy(maxAttempts: 1)))
+        let refused = await #expect(throws: CodedError.self) { _ = try await plain.nodes() }
+        try await plain.shutdown()
+        #expect(refused?.code == "TLSFailed")
+    }
+}
