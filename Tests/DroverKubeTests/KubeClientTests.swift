@@ -169,6 +169,17 @@ import Testing
         }
     }
 
+    @Test func serverSideApplyIsRetriedAfterAServerFailure() async throws {
+        let calls = Counter()
+        try await withKubeServer(maxAttempts: 3, respond: { request in
+            if let discovery = FakeDiscovery.answer(request.apiPath) { return discovery }
+            return calls.next() == 1 ? .json(503, FakeDiscovery.status(503, "ServiceUnavailable", "etcd leader changed")) : .json(200, Self.deployment)
+        }) { server, kube in
+            _ = try await kube.apply(["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "web"]])
+            #expect(server.requests.filter { $0.method == "PATCH" }.count == 2)
+        }
+    }
+
     @Test func unknownKindsAndVersionsNameWhatExists() async throws {
         try await withKubeServer(respond: { request in FakeDiscovery.answer(request.apiPath) ?? .json(404, FakeDiscovery.status(404, "NotFound", "no")) }) { _, kube in
             let kind = await #expect(throws: CodedError.self) { _ = try await kube.get(apiVersion: "apps/v1", kind: "Deploy", name: "x") }

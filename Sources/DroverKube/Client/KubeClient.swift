@@ -95,7 +95,8 @@ public final class KubeClient: Sendable {
         return try await request(
             "PATCH", resource.objectPath(name: name, namespace: namespace),
             query: [URLQueryItem(name: "fieldManager", value: Self.fieldManager), URLQueryItem(name: "force", value: force ? "true" : "false")],
-            body: body, contentType: "application/apply-patch+yaml")
+            // Applying the same configuration twice has the effect of once: safe to retry after a 5xx.
+            body: body, contentType: "application/apply-patch+yaml", idempotent: true)
     }
 
     /// Patches an object with `patch` read as `type`.
@@ -155,11 +156,13 @@ public final class KubeClient: Sendable {
     }
 
     /// Sends one request and decodes the JSON answer.
-    func request(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Value? = nil, contentType: String? = nil) async throws -> Value {
+    func request(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: Value? = nil, contentType: String? = nil, idempotent: Bool? = nil
+    ) async throws -> Value {
         var headers = Self.headers(endpoint.user.token)
         if let contentType { headers.append(("Content-Type", contentType)) }
         let request = HTTPRequest(method: method, url: Self.url(endpoint.requestBase, path, query), headers: headers,
-                                  body: try body.map { try HTTPRequest.encodeJSON($0) })
+                                  body: try body.map { try HTTPRequest.encodeJSON($0) }, idempotent: idempotent)
         return try await Self.send(transport, sleep: sleep, request).decode(Value.self)
     }
 
