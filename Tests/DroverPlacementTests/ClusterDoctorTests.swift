@@ -110,6 +110,20 @@ import Yams
         #expect(Self.diagnose([Self.linux], daemonSets: ["rke2-canal"]).isEmpty)
     }
 
+    @Test func pendingPodsNameTheirSelectorOrTheTaintTheyLack() throws {
+        let pending = "status: {phase: Pending}"
+        var taintedLinux = Self.linux
+        taintedLinux.taints = [NodeTaint(key: "cattle.io/os", value: "linux", effect: "NoSchedule")]
+        let selected = try Self.pod("registry.example.com/app:1", extra: "  nodeSelector: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: 10.0.20348}\n\(pending)")
+        let linuxPod = try Self.pod("registry.example.com/app:1", extra: "  nodeSelector: {kubernetes.io/os: linux}\n\(pending)")
+        let findings = Self.diagnose([taintedLinux, Self.win2019], pods: [selected, linuxPod])
+        #expect(findings.map(\.check) == ["MissingToleration", "Unschedulable"])
+        #expect(findings[0].problem == "Pending: every linux node is tainted cattle.io/os=linux:NoSchedule and the pod does not tolerate it")
+        #expect(findings[1].problem.hasPrefix("Pending: no Windows node runs build 20348"))
+        let tolerating = try Self.pod("registry.example.com/app:1", extra: "  nodeSelector: {kubernetes.io/os: linux}\n  tolerations: [{key: cattle.io/os, operator: Exists}]\n\(pending)")
+        #expect(Self.diagnose([taintedLinux, Self.win2019], pods: [tolerating]).isEmpty)
+    }
+
     @Test func findingsAreOrderedErrorsFirst() {
         let unlabeled = ClusterNode(name: "a", os: .linux, hasOSLabel: false)
         let down = ClusterNode(name: "z", os: .windows, build: WindowsBuild(17763), ready: false, readyDetail: "KubeletNotReady")

@@ -76,12 +76,33 @@ public struct ClusterDoctor: Sendable {
                 severity: .error, check: "OSMismatch", object: object, problem: "a container cannot start: \(failure)",
                 fix: "use an image built for the node's OS and build, or pin the pod with drover place"))
         }
-        if phase == "Pending", nodeName == nil, let os = needs.os, let problem = cluster.fitProblem(os: os, build: needs.build) {
-            findings.append(DoctorFinding(
-                severity: .error, check: "Unschedulable", object: object, problem: "Pending: \(problem)",
-                fix: needs.build.map { Self.buildFix(build: $0, cluster: cluster) } ?? "add a \(os.rawValue) node pool or fix the pod's image"))
+        if phase == "Pending", nodeName == nil, let finding = unschedulable(spec, needs: needs, object: object, cluster: cluster) {
+            findings.append(finding)
         }
         return findings
+    }
+
+    /// Why a pending pod cannot be scheduled for its OS: no node of its OS/build (from its images, else its node
+    /// selector), or an OS taint every such node carries that the pod does not tolerate.
+    func unschedulable(_ spec: Node, needs: PodNeeds, object: String, cluster: ClusterDescription) -> DoctorFinding? {
+        let selector = spec.value("nodeSelector")
+        guard let os = needs.os ?? selector?.value(ExplicitChoice.osLabel)?.text.flatMap(OperatingSystem.init(rawValue:)) else { return nil }
+        let build = os == .windows ? needs.build ?? selector?.value(ExplicitChoice.buildLabel)?.text.flatMap(WindowsBuild.init(osVersion:)) : nil
+        if let problem = cluster.fitProblem(os: os, build: build) {
+            return DoctorFinding(
+                severity: .error, check: "Unschedulable", object: object, problem: "Pending: \(problem)",
+                fix: build.map { Self.buildFix(build: $0, cluster: cluster) } ?? "add a \(os.rawValue) node pool or fix the pod's image")
+        }
+        let tolerations = spec.value("tolerations")?.items ?? []
+        let candidates = cluster.nodes(for: os, build: build)
+        let blocking = cluster.requiredTolerations(for: os).filter { taint in
+            candidates.allSatisfy { $0.taints.contains(taint) } && !tolerations.contains { WorkloadPlacer.tolerates($0, taint) }
+        }
+        guard !blocking.isEmpty else { return nil }
+        return DoctorFinding(
+            severity: .error, check: "MissingToleration", object: object,
+            problem: "Pending: every \(os.rawValue) node is tainted \(blocking.map(\.description).joined(separator: ", ")) and the pod does not tolerate it",
+            fix: "drover place -f <its manifest> --cluster <kubeconfig> adds the toleration; apply the result")
     }
 
     /// The waiting reason and message of a container that fails because of its OS or build.
