@@ -222,8 +222,12 @@ import Testing
         // AsyncHTTPClient retries a failed handshake until the connect timeout: keep it short.
         let plain = try KubeClient.connect(
             endpoint: try KubeconfigParser(file: "k").parse(base).endpoint(), base: TransportConfiguration(connectTimeout: 1, retry: RetryPolicy(maxAttempts: 1)))
+        let served = server.requests.count
         let refused = await #expect(throws: CodedError.self) { _ = try await plain.nodes() }
         try await plain.shutdown()
-        #expect(refused?.code == "TLSFailed")
+        // AsyncHTTPClient reports the refused handshake as TLSFailed, or as ConnectTimeout when its retries of the
+        // handshake outlast the connect timeout on a busy machine; either way nothing reached the server.
+        #expect(["TLSFailed", "ConnectTimeout"].contains(refused?.code ?? ""), "\(String(describing: refused))")
+        #expect(server.requests.count == served)
     }
 }
