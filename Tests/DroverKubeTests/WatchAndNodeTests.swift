@@ -63,6 +63,20 @@ import Testing
         }
     }
 
+    @Test func errorEventsOtherThanExpiryEndTheWatch() async throws {
+        try await withKubeServer(respond: { request in
+            FakeDiscovery.answer(request.apiPath) ?? .chunks(status: 200, headers: [], parts: [
+                Self.line(["type": "ERROR", "object": FakeDiscovery.status(500, "InternalError", "etcdserver: request timed out")]),
+            ])
+        }) { _, kube in
+            let error = await #expect(throws: CodedError.self) {
+                for try await _ in kube.watch(apiVersion: "v1", kind: "Node") {}
+            }
+            #expect(error?.code == "InternalError" && error?.status == 500 && error?.retryable == true)
+            #expect(error?.message == "etcdserver: request timed out")
+        }
+    }
+
     @Test func lineSplitterKeepsPartialLines() {
         var splitter = WatchLineSplitter()
         #expect(splitter.append(Data("{\"a\":1}\n{\"b\"".utf8)) == [Data("{\"a\":1}".utf8)])

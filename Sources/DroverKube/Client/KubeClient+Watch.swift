@@ -59,7 +59,7 @@ extension KubeClient {
         var last = version
         for try await piece in response.body {
             for line in lines.append(piece) {
-                if let newVersion = try Self.handle(line, apiVersion: apiVersion, kind: kind, emit: emit) { last = newVersion }
+                if let newVersion = try Self.handle(line, request: request, apiVersion: apiVersion, kind: kind, emit: emit) { last = newVersion }
             }
         }
         return last
@@ -67,7 +67,7 @@ extension KubeClient {
 
     /// Decodes one watch line, emits it, and returns the resource version it carries.
     /// - Throws: the `Status` of an `ERROR` event as a `CodedError`.
-    static func handle(_ line: Data, apiVersion: String, kind: String, emit: (WatchEvent) -> Void) throws -> String? {
+    static func handle(_ line: Data, request: HTTPRequest, apiVersion: String, kind: String, emit: (WatchEvent) -> Void) throws -> String? {
         guard let event = try? JSONDecoder().decode(Value.self, from: line), let type = event["type"]?.stringValue,
               let object = event["object"] else {
             throw CodedError(code: "InvalidResponse", message: "a watch line is not a {type, object} event: \(String(decoding: line.prefix(200), as: UTF8.self))",
@@ -77,7 +77,7 @@ extension KubeClient {
         case "BOOKMARK":
             return object.resourceVersion
         case "ERROR":
-            throw KubeStatus.error(object)
+            throw KubeStatus.error(object, request: request)
         default:
             guard let kind_ = WatchEvent.Kind(rawValue: type) else { return nil }
             emit(WatchEvent(kind: kind_, object: typed(object, apiVersion: apiVersion, kind: kind)))
