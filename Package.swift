@@ -113,6 +113,9 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // The machine simulator: cloud-config is YAML, and a machine's agent calls Rancher over real HTTPS.
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // Microsoft's official definitions (MIT, see Resources/openapi/LICENSE-NOTICE.md), read at run time.
             resources: [.copy("Resources/openapi")]
