@@ -17,7 +17,7 @@ extension AzureCloud: MachineHost {
         guard kind.type == ResourceKind.extensionKind.type, let (handler, command) = extensionCommand(stored) else { return }
         world.operations[operation.id]?.waitsForMachine = true
         let vmKey = stored.id.components(separatedBy: "/extensions/")[0].lowercased()
-        if (world.machines?[vmKey]?.boots ?? 0) == 0 {
+        if world.machines?[vmKey]?.state == "created" {
             world.machines?[vmKey]?.waitingExtensions.append(stored.id)
             return
         }
