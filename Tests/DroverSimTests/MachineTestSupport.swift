@@ -70,6 +70,8 @@ final class FakeRancher: Sendable {
         case ("GET", "/healthz"): return SimResponse(status: 200, body: Data("ok".utf8))
         case ("GET", "/system-agent-install.sh"):
             return SimResponse(status: 200, body: Data("#!/usr/bin/env sh\nSTRICT_VERIFY=\"false\"\nCATTLE_SERVER=https://\(Self.host)\n# install.sh body\n".utf8))
+        case ("GET", "/wins-agent-install.ps1"):
+            return SimResponse(status: 200, body: Data("$env:CATTLE_SERVER=\"https://\(Self.host)\"\n# install.ps1 body\n".utf8))
         case ("GET", "/v3/connect/agent"):
             // §C.4: no X-Cattle-Id or an unknown token ⇒ 401.
             guard request.headers["x-cattle-id"] != nil, request.headers["authorization"] == "Bearer \(token)" else {
@@ -116,12 +118,14 @@ struct MachineBed {
 
     static let quickDelays = MachineDelays(joinDeadline: 10, retryInterval: 5)
 
-    static func run(trustedRoots: [String] = [], _ body: (MachineBed) async throws -> Void) async throws {
+    /// With `trustRancherCA`, the machines' trust store holds the CA the fake Rancher will serve with.
+    static func run(trustRancherCA: Bool = false, _ body: (MachineBed) async throws -> Void) async throws {
         let network = SimulatedNetwork()
         let host = RecordingRancherHost()
-        let machines = MachineSimulator(network: network, rancherHost: host, trustedRootsPEM: trustedRoots, delays: quickDelays)
-        let sim = try await SimHarness.start(timeScale: 0, machines: machines)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("drover-machines-\(UUID().uuidString)")
+        let roots = trustRancherCA ? [try CertificateAuthority.loadOrCreate(in: directory).certificatePEM] : []
+        let machines = MachineSimulator(network: network, rancherHost: host, trustedRootsPEM: roots, delays: quickDelays)
+        let sim = try await SimHarness.start(timeScale: 0, machines: machines)
         let bed = MachineBed(sim: sim, machines: machines, network: network, host: host, directory: directory)
         do {
             try await sim.createNetwork()

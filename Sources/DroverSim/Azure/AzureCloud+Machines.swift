@@ -108,6 +108,8 @@ extension AzureCloud: MachineHost {
                 "image": .string(record.image), "state": .string(record.state), "boots": .int(Int64(record.boots)),
                 "cloudInit": record.cloudInit.map { .string($0) } ?? .null, "rancher": record.rancher.map { .string($0) } ?? .null,
                 "services": .object(record.services.mapValues { .string($0) }),
+                "files": .array(record.files.keys.sorted().map { .string($0) }),
+                "startupTasks": .array(record.startupTasks.keys.sorted().map { .string($0) }),
                 "logPath": .string(record.logPath), "logTail": .array(record.log.suffix(40).map { .string($0) }),
             ]
         }

@@ -10,6 +10,7 @@ enum Downloads {
     enum Installer {
         case rke2
         case systemAgent(server: String, header: [String: String])
+        case windowsAgent(server: String, header: [String: String])
 
         init?(script: String) {
             guard script.hasPrefix(Downloads.marker) else { return nil }
@@ -26,6 +27,7 @@ enum Downloads {
                     header[String(parts[0])] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
                 }
                 self = .systemAgent(server: words.count > 1 ? words[1] : "", header: header)
+            case "wins-agent": self = .windowsAgent(server: words.count > 1 ? words[1] : "", header: [:])
             default: return nil
             }
         }
@@ -33,6 +35,8 @@ enum Downloads {
         func run(arguments: [String], environment: [String: String], context: MachineContext) async -> CommandResult {
             switch self {
             case .rke2: return await Services.installRKE2(environment: environment, context: context)
+            case .windowsAgent:
+                return .fail(1, "sh: 1: Syntax error: a PowerShell script cannot run in sh")
             case .systemAgent(let server, let header):
                 return await RKE2Agent.install(arguments: arguments, environment: header.merging(environment) { _, own in own },
                                                downloadedFrom: server, context: context)
@@ -85,10 +89,9 @@ enum Downloads {
         case .success(let reply):
             if failOnError, reply.status >= 400 { return .fail(22, "curl: (22) The requested URL returned error: \(reply.status)") }
             var text = String(decoding: reply.body, as: UTF8.self)
-            if components.path.hasSuffix("/system-agent-install.sh") {
-                let server = "\(components.scheme ?? "https")://\(host)\(components.port.map { ":\($0)" } ?? "")"
-                text = marker + "system-agent \(server)\n" + text
-            }
+            let server = "\(components.scheme ?? "https")://\(host)\(components.port.map { ":\($0)" } ?? "")"
+            if components.path.hasSuffix("/system-agent-install.sh") { text = marker + "system-agent \(server)\n" + text }
+            if components.path.hasSuffix("/wins-agent-install.ps1") { text = marker + "wins-agent \(server)\n" + text }
             return await deliver(text, to: outputFile, context: context)
         }
     }

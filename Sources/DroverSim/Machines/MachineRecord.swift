@@ -24,8 +24,8 @@ public struct MachineRecord: Codable, Sendable, Equatable {
     public var services: [String: String] = [:]
     /// Windows features by name: `installed-pending-reboot` or `enabled`.
     public var features: [String: String] = [:]
-    /// Scripts registered to run at startup (Windows scheduled tasks with an AtStartup trigger), as command lines.
-    public var startupTasks: [String] = []
+    /// Scheduled tasks with an AtStartup trigger: task name → command line.
+    public var startupTasks: [String: String] = [:]
     /// What the machine is doing: `created`, `booted`, `running`, `joining`, `joined`, `failed`, `rebooting`.
     public var state: String = "created"
     /// cloud-init's outcome: `running`, `done` or `error` (nil on Windows and before boot).
@@ -34,6 +34,8 @@ public struct MachineRecord: Codable, Sendable, Equatable {
     public var addedRoots: [String] = []
     /// What the machine's Rancher server came to: nil (none), or a line such as `installed 2.14.0 on host`.
     public var rancher: String?
+    /// A restart was asked for (`shutdown.exe /r`, `Restart-Computer`); it happens when the running script ends.
+    public var restartPending: Bool = false
     /// Times the machine booted.
     public var boots: Int = 0
     /// Extensions created before the machine booted, run right after boot (ids).

@@ -63,10 +63,15 @@ enum RKE2Agent {
         guard let server = flags.server ?? environment["CATTLE_SERVER"], let token = flags.token ?? environment["CATTLE_TOKEN"] else {
             return .fail(1, "[FATAL]  --server and --token are required")
         }
-        let checksum = flags.caChecksum ?? environment["CATTLE_CA_CHECKSUM"]
+        return await register(flags: flags, server: server, token: token, checksum: flags.caChecksum ?? environment["CATTLE_CA_CHECKSUM"],
+                              strict: environment["STRICT_VERIFY"] == "true", context: context)
+    }
+
+    /// CA check, `/healthz`, registration, kubelet: what both installers do once their flags are read.
+    static func register(flags: JoinFlags, server: String, token: String, checksum: String?, strict: Bool, context: MachineContext) async -> CommandResult {
         await context.update { $0.state = "joining" }
         let trust: [String]
-        switch await verifiedTrust(server: server, checksum: checksum, strict: environment["STRICT_VERIFY"] == "true", context: context) {
+        switch await verifiedTrust(server: server, checksum: checksum, strict: strict, context: context) {
         case .failure(let failure): return await fail(context, failure.description)
         case .success(let roots): trust = roots
         }
