@@ -266,8 +266,7 @@ final class PowerShellInterpreter {
     static func statements(_ text: String) throws -> [String] {
         var statements: [String] = []
         var current = ""
-        var depth = 0
-        var quote: Character?
+        var nesting = Nesting()
         var index = text.startIndex
         func finish() {
             let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -283,31 +282,20 @@ final class PowerShellInterpreter {
         }
         while index < text.endIndex {
             let c = text[index]
-            if let open = quote {
-                current.append(c)
-                if c == open { quote = nil }
-            } else if c == "#" && depth == 0 && (current.isEmpty || current.last?.isWhitespace == true) {
+            if c == "#", nesting.atTopLevel, current.isEmpty || current.last?.isWhitespace == true {
                 while index < text.endIndex, text[index] != "\n" { index = text.index(after: index) }
                 continue
-            } else if c == "'" || c == "\"" {
-                quote = c
-                current.append(c)
-            } else if "({".contains(c) {
-                depth += 1
-                current.append(c)
-            } else if ")}".contains(c) {
-                depth -= 1
-                guard depth >= 0 else { throw PowerShellInterpreter.Thrown(message: "Unexpected token '\(c)' in expression or statement.") }
-                current.append(c)
-            } else if (c == "\n" || c == ";" || c == "\r") && depth == 0 {
+            }
+            if nesting.feed(c), "\n;\r".contains(c) {
                 finish()
             } else {
                 current.append(c)
             }
+            guard nesting.depth >= 0 else { throw PowerShellInterpreter.Thrown(message: "Unexpected token '\(c)' in expression or statement.") }
             index = text.index(after: index)
         }
-        if quote != nil { throw Thrown(message: "The string is missing the terminator: \(quote!).") }
-        if depth > 0 { throw Thrown(message: "Missing closing '}' in statement block or type definition.") }
+        if let quote = nesting.quote { throw Thrown(message: "The string is missing the terminator: \(quote).") }
+        if nesting.depth > 0 { throw Thrown(message: "Missing closing '}' in statement block or type definition.") }
         finish()
         return statements
     }
@@ -375,22 +363,9 @@ final class PowerShellInterpreter {
     static func split(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
-        var depth = 0
-        var quote: Character?
+        var nesting = Nesting()
         for c in text {
-            if let q = quote {
-                current.append(c)
-                if c == q { quote = nil }
-            } else if c == "'" || c == "\"" {
-                quote = c
-                current.append(c)
-            } else if "({".contains(c) {
-                depth += 1
-                current.append(c)
-            } else if ")}".contains(c) {
-                depth -= 1
-                current.append(c)
-            } else if c.isWhitespace && depth == 0 {
+            if nesting.feed(c), c.isWhitespace {
                 if !current.isEmpty { words.append(current); current = "" }
             } else {
                 current.append(c)
@@ -403,6 +378,26 @@ final class PowerShellInterpreter {
     static func unquote(_ word: String) -> String {
         guard word.count >= 2, let first = word.first, first == "'" || first == "\"", word.last == first else { return word }
         return String(word.dropFirst().dropLast())
+    }
+}
+
+/// Quote and bracket state while scanning PowerShell text.
+struct Nesting {
+    var depth = 0
+    var quote: Character?
+
+    var atTopLevel: Bool { depth == 0 && quote == nil }
+
+    /// Takes the next character; returns whether it stands outside quotes and brackets (and is not one of them).
+    mutating func feed(_ c: Character) -> Bool {
+        if let open = quote {
+            if c == open { quote = nil }
+            return false
+        }
+        if c == "'" || c == "\"" { quote = c; return false }
+        if "({".contains(c) { depth += 1; return false }
+        if ")}".contains(c) { depth -= 1; return false }
+        return depth == 0
     }
 }
 

@@ -118,13 +118,7 @@ struct ShellParser {
                 i = j + 1
                 continue
             case "$" where i + 1 < chars.count && chars[i + 1] == "(":
-                var depth = 0
-                var j = i + 1
-                repeat {
-                    if chars[j] == "(" { depth += 1 } else if chars[j] == ")" { depth -= 1 }
-                    j += 1
-                } while j < chars.count && depth > 0
-                guard depth == 0 else { throw ShellSyntaxError(line: line, message: "Missing '))'") }
+                guard let j = ShellWord.endOfSubstitution(chars, at: i) else { throw ShellSyntaxError(line: line, message: "Missing '))'") }
                 current += String(chars[i..<j])
                 inWord = true
                 i = j
@@ -341,6 +335,17 @@ struct ShellParser {
 }
 
 extension ShellWord {
+    /// The index just past the `)` closing the `$(` at `start`, or nil when it is not closed.
+    static func endOfSubstitution(_ chars: [Character], at start: Int) -> Int? {
+        var depth = 0
+        var j = start + 1
+        repeat {
+            if chars[j] == "(" { depth += 1 } else if chars[j] == ")" { depth -= 1 }
+            j += 1
+        } while j < chars.count && depth > 0
+        return depth == 0 ? j : nil
+    }
+
     /// Splits raw word text into literal pieces and `$NAME`, `${NAME}`, `$(…)` expansions, removing quotes.
     static func parse(_ raw: String) -> ShellWord {
         var pieces: [Piece] = []
@@ -365,12 +370,7 @@ extension ShellWord {
             }
             if c == "$", i + 1 < chars.count {
                 if chars[i + 1] == "(" {
-                    var depth = 0
-                    var j = i + 1
-                    repeat {
-                        if chars[j] == "(" { depth += 1 } else if chars[j] == ")" { depth -= 1 }
-                        j += 1
-                    } while j < chars.count && depth > 0
+                    let j = endOfSubstitution(chars, at: i) ?? chars.count
                     flush()
                     pieces.append(.command(String(chars[(i + 2)..<(j - 1)])))
                     i = j
