@@ -47,6 +47,9 @@ import Testing
         runcmd:
         - - sh
           - -c
+          - 'ip=$(curl -sf -H Metadata:true ''http://169.254.169.254/metadata/instance/network/interface/0/ipv4/ipAddress/0/publicIpAddress?api-version=2021-02-01&format=text'') && [ -n "$ip" ] && echo "node-external-ip: $ip" >> /etc/rancher/rke2/config.yaml'
+        - - sh
+          - -c
           - curl -sfL https://get.rke2.io | INSTALL_RKE2_VERSION=v1.34.2+rke2r1 INSTALL_RKE2_TYPE=server sh -
         """
     }

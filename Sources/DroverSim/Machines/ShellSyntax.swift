@@ -99,6 +99,13 @@ struct ShellParser {
                 i += 2
                 line += 1
                 continue
+            case "\\" where i + 1 < chars.count:
+                // An escaped character stays in the word (the expander removes the backslash).
+                current.append(c)
+                current.append(chars[i + 1])
+                inWord = true
+                i += 2
+                continue
             case "'":
                 guard let end = chars[(i + 1)...].firstIndex(of: "'") else {
                     throw ShellSyntaxError(line: line, message: "Unterminated quoted string")
