@@ -135,6 +135,46 @@ import Testing
         }
     }
 
+    /// `ingress.tls.source=secret` with `privateCA=true`: the certificate, key and CA come from the manifests' Secrets.
+    @Test func privateCASecretsReachTheInstallation() async throws {
+        try await MachineBed.run { bed in
+            try await bed.linuxVM("rancher-0", address: "10.0.1.4", customData: Self.cloudConfig(tlsSource: "secret"))
+            let pem = { (label: String) in "-----BEGIN \(label)-----\nMIIB\n-----END \(label)-----\n" }
+            let secrets = """
+
+            cat > /var/lib/rancher/rke2/server/manifests/tls.yaml <<'EOF'
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: tls-rancher-ingress, namespace: cattle-system}
+            type: kubernetes.io/tls
+            data:
+              tls.crt: \(Data(pem("CERTIFICATE").utf8).base64EncodedString())
+              tls.key: \(Data(pem("EC PRIVATE KEY").utf8).base64EncodedString())
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: tls-ca, namespace: cattle-system}
+            stringData:
+              cacerts.pem: |
+                -----BEGIN CERTIFICATE-----
+                MIIC
+                -----END CERTIFICATE-----
+            EOF
+            """
+            let script = Self.secretsScript.replacingOccurrences(of: "bootstrapPassword: b00tstrap-pass", with: "bootstrapPassword: b00tstrap-pass\n    privateCA: true")
+                .replacingOccurrences(of: "systemctl enable", with: secrets + "\nsystemctl enable")
+            let ext = try await bed.runLinuxScript("rancher-0", script, name: "secrets")
+            #expect(ext.provisioningState == "Succeeded", "\(ext.statusMessage ?? "")")
+            let log = try await bed.log("rancher-0")
+            let installation = try #require(bed.host.installations.first, "\(log)")
+            #expect(installation.tlsSource == "secret")
+            #expect(installation.certificatePEM == pem("CERTIFICATE"))
+            #expect(installation.keyPEM == pem("EC PRIVATE KEY"))
+            #expect(installation.privateCAPEM == "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n")
+            #expect(installation.letsEncryptEnvironment == nil)
+        }
+    }
+
     @Test func customDataThatIsNotValidCloudConfigFailsCloudInit() async throws {
         try await MachineBed.run { bed in
             try await bed.linuxVM("rancher-0", address: "10.0.1.4", customData: "#cloud-config\nwrite_files: [\n  - path: /x\n")
