@@ -41,7 +41,8 @@ public final class MachineSimulator: Sendable {
         attachment.withLock { $0 = Attachment(host: host, timer: MachineTimer(clock: clock, scale: timeScale)) }
     }
 
-    /// Waits until every machine has finished what it was doing (scripts, agents, services).
+    /// Waits until every machine has finished what it was doing (scripts, agents, services). Machines wait on the
+    /// Azure simulator's clock: with a manual clock and a time scale above 0, advance the clock first.
     public func idle() async {
         while true {
             let pending = work.withLock { queue -> [Task<Void, Never>] in
