@@ -54,6 +54,19 @@ import Testing
         }
     }
 
+    /// install.sh retries every 5 s on a non-200 answer (§C.4): a server answering 503 for a while is waited out.
+    @Test func aServerAnswering503ForAWhileIsRetried() async throws {
+        try await MachineBed.run { bed in
+            let rancher = try await bed.startRancher(token: Self.token, unavailable: 1)
+            try await bed.linuxVM("node-0", address: "10.0.1.5", customData: Self.trusting(rancher.caPEM))
+            let ext = try await bed.runLinuxScript("node-0", Self.joinScript(checksum: rancher.checksum))
+            #expect(ext.provisioningState == "Succeeded", "\(ext.statusMessage ?? "")")
+            #expect(rancher.requests.filter { $0.path == "/v3/connect/agent" }.count == 2)
+            #expect(try await bed.log("node-0").contains { $0.contains("answered HTTP 503: no Ready Linux control-plane node yet; retrying in 5 seconds") })
+            #expect(rancher.node("node-0") != nil)
+        }
+    }
+
     @Test func aWrongTokenNeverJoinsAndTheExtensionAndLogSayWhy() async throws {
         try await MachineBed.run { bed in
             let rancher = try await bed.startRancher(token: Self.token)

@@ -12,25 +12,31 @@ final class FakeRancher: Sendable {
     let token: String
     let caPEM: String
     let listener: HTTPSListener
-    private let seen = Mutex<[SimRequest]>([])
+    let seen = Mutex<[SimRequest]>([])
     /// Nodes created through the `/k8s/clusters/{id}` proxy, by name.
     private let nodes = Mutex<[String: JSONValue]>([:])
 
     /// The sha256 an agent is given (`--ca-checksum`): of the CA PEM with a trailing newline (§C.8).
     var checksum: String { SHA256.hash(data: Data(caPEM.utf8)).map { String(format: "%02x", $0) }.joined() }
 
-    private init(token: String, caPEM: String, listener: HTTPSListener, seen: [SimRequest] = []) {
+    private init(token: String, caPEM: String, listener: HTTPSListener) {
         self.token = token
         self.caPEM = caPEM
         self.listener = listener
     }
 
-    static func start(network: SimulatedNetwork, token: String, directory: URL, taints: [String] = []) async throws -> FakeRancher {
+    /// `unavailable`: how many registration calls answer 503 first (a Rancher not ready for this node yet).
+    static func start(network: SimulatedNetwork, token: String, directory: URL, taints: [String] = [], unavailable: Int = 0) async throws -> FakeRancher {
+        let refusals = Mutex(unavailable)
         let authority = try CertificateAuthority.loadOrCreate(in: directory)
         let leaf = try authority.issueServerCertificate(hostnames: [host])
         let box = Mutex<FakeRancher?>(nil)
         let listener = try await HTTPSListener.start(name: "fake-rancher", certificatePEM: leaf.certificatePEM, keyPEM: leaf.keyPEM) { request in
             guard let rancher = box.withLock({ $0 }) else { return SimResponse(status: 503) }
+            if request.path.hasPrefix("/v3/connect/"), refusals.withLock({ left in defer { left -= 1 }; return left > 0 }) {
+                rancher.seen.withLock { $0.append(request) }
+                return .json(503, ["type": "error", "status": 503, "message": "no Ready Linux control-plane node yet"], headers: [("Retry-After", "5")])
+            }
             return rancher.answer(request, taints: taints)
         }
         let rancher = FakeRancher(token: token, caPEM: authority.certificatePEM, listener: listener)
@@ -141,8 +147,8 @@ struct MachineBed {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func startRancher(token: String, taints: [String] = []) async throws -> FakeRancher {
-        try await FakeRancher.start(network: network, token: token, directory: directory, taints: taints)
+    func startRancher(token: String, taints: [String] = [], unavailable: Int = 0) async throws -> FakeRancher {
+        try await FakeRancher.start(network: network, token: token, directory: directory, taints: taints, unavailable: unavailable)
     }
 
     /// Creates a Linux VM (and its NIC) with `customData` and lets it boot.
