@@ -126,8 +126,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                // The Rancher simulator reads Rancher's CRD schema (YAML) at run time.
+                // The Rancher simulator reads Rancher's CRD schema and the machines cloud-config (both YAML); a machine's
+                // agent calls Rancher over real HTTPS.
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // Microsoft's and Rancher's official definitions (see Resources/openapi/LICENSE-NOTICE.md), read at run time.
             resources: [.copy("Resources/openapi")]
