@@ -48,10 +48,14 @@ let package = Package(
             dependencies: ["DroverEngine", "DroverNodes", .product(name: "Yams", package: "Yams")]
         ),
 
-        /// Cloud-init, Windows join scripts, RKE2/RKE1 configuration, chart manifests, registration commands, SSH.
+        /// Cloud-init, Windows join scripts, RKE2/RKE1 configuration, chart manifests, registration commands, SSH,
+        /// and Rancher's private CA (swift-certificates / swift-crypto issue it).
         .target(
             name: "DroverNodes",
-            dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "DroverEngine", .product(name: "Yams", package: "Yams"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
 
         // MARK: Workload placement
@@ -189,7 +193,8 @@ let package = Package(
             dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
-            name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
+            name: "DroverNodesTests",
+            dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams", .product(name: "X509", package: "swift-certificates")],
             // Read through #filePath by the validator tests, not bundled.
             exclude: ["Schemas"]),
         .testTarget(
