@@ -242,6 +242,9 @@ public struct Blueprint: Sendable {
     public static let tlsType = "local.rancher_tls"
     /// Days before expiry at which apply renews Rancher's serving certificate.
     public static let renewWithinDays = 30
+    /// Resource types read before every apply plan, because their `read` alone decides that they change (the serving
+    /// certificate's renewal depends on the date, not on the spec).
+    public static let readBeforePlan: Set<String> = [tlsType]
 
     /// The CA every call to Rancher verifies its certificate against: Drover's own CA with `tls: private`; none (the
     /// system trust store) with Let's Encrypt production.

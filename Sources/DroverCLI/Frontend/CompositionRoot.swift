@@ -11,7 +11,8 @@ import Foundation
 public enum CompositionRoot {
     /// What handlers are built from.
     public struct Environment: Sendable {
-        /// Where local tool files live (rancher-2.3's `cluster.yml` and kubeconfig): `.drover/` beside the state.
+        /// Where local tool files live (rancher-2.3's `cluster.yml` and kubeconfig, Rancher's CA `rancher-ca.pem`):
+        /// `.drover/` beside the state.
         public var workingDirectory: URL
         /// The process environment (credentials, `ARM_METADATA_HOSTNAME`, `DROVER_CA_FILE`, ...).
         public var variables: [String: String]
@@ -64,6 +65,7 @@ public enum CompositionRoot {
         registry.register(NodeArtifactHandler(holdsSecrets: false))
         registry.register(NodeArtifactHandler(holdsSecrets: true))
         registry.register(RKE1RancherHandler(workingDirectory: environment.workingDirectory.appendingPathComponent("rancher-2.3")))
+        registry.register(RancherTLSHandler(caFile: environment.workingDirectory.appendingPathComponent(RancherTLSHandler.caFileName)))
         let azure = AzureProvider.register(into: &registry, environment: environment.azure)
         ResourceCatalog.declareMissing(in: &registry)
         return Providers(registry: registry, azure: azure)

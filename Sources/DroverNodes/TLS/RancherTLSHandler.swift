@@ -53,6 +53,9 @@ public struct RancherTLSHandler: ResourceHandler {
     public let type = "local.rancher_tls"
     public var sensitiveOutputs: Set<String> { ["caPrivateKey", "privateKey"] }
 
+    /// The CA file's name in Drover's working folder (`.drover/` beside the state).
+    public static let caFileName = "rancher-ca.pem"
+
     /// Where the CA's PEM is written for the user (nil: nowhere).
     public let caFile: URL?
     /// The wall clock certificates are dated by (injected by tests).
