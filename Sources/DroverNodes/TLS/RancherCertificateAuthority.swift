@@ -120,9 +120,14 @@ public struct RancherCertificateAuthority {
         public var notAfter: Date
     }
 
-    /// When the first certificate of a PEM chain expires.
-    public static func notAfter(ofChain pem: String) throws(CodedError) -> Date {
-        do { return try Certificate(pemEncoded: pem).notValidAfter } catch {
+    /// The first certificate (the leaf) of a PEM chain.
+    public static func leaf(ofChain pem: String) throws(CodedError) -> Certificate {
+        do {
+            guard let first = try PEMDocument.parseMultiple(pemString: pem).first else { throw invalid("the serving certificate chain is empty") }
+            return try Certificate(pemDocument: first)
+        } catch let error as CodedError {
+            throw error
+        } catch {
             throw invalid("the recorded serving certificate does not parse (\(type(of: error)))")
         }
     }

@@ -85,7 +85,7 @@ public struct RancherTLSHandler: ResourceHandler {
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
         guard let prior else { return nil }
-        let expiry = try RancherCertificateAuthority.notAfter(ofChain: prior.certificate)
+        let expiry = try RancherCertificateAuthority.leaf(ofChain: prior.certificate).notValidAfter
         guard Self.renewalDue(expiry: expiry, now: now(), withinDays: inputs.renewWithinDays) else { return Observed(prior) }
         var observed = inputs
         observed.servingCertificate = "renewal due (expires \(Self.day(expiry)))"
