@@ -251,9 +251,10 @@ public struct Blueprint: Sendable {
     private var rancherCA: Value? {
         switch spec.rancher.tls {
         case .private: return ref(Self.tlsType, "rancher", "caCertificate")
-        // Rancher's own CA (rancher-2.3) is fetched over SSH and pinned by checksum once Rancher runs: not yet wired
-        // as an output of local.rke1_rancher (docs/nodes.md, "Rancher's certificate").
-        case .rancher, .letsEncrypt: return nil
+        // Rancher's own CA: read over SSH by local.rke1_rancher on rancher-2.3. On current nothing reads it yet
+        // (docs/nodes.md, "Rancher's certificate"), so those calls carry no pin.
+        case .rancher: return spec.profile == .rancher23 ? ref("local.rke1_rancher", "rancher", "caCertificate") : nil
+        case .letsEncrypt: return nil
         }
     }
 

@@ -15,7 +15,7 @@ func fakeCloudEngine(_ spec: ClusterSpec = .defaults(for: .current)) -> Engine {
     let real = CompositionRoot.registry(.forState(at: FileManager.default.temporaryDirectory.appendingPathComponent("unused").path))
     let cloud = RecordingCloud(extraOutputs: [
         "value", "name", "subnetId", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret", "ipAddress",
-        "fqdn", "principalId", "kubeconfigPath", "caChecksum",
+        "fqdn", "principalId", "kubeconfigPath", "caChecksum", "caCertificate",
     ])
     var registry = ProviderRegistry()
     for type in real.types {
