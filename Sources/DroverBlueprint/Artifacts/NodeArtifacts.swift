@@ -137,7 +137,7 @@ public struct NodeArtifacts: Sendable {
     }
 
     /// What the artifacts show for a public address apply has not yet given.
-    public static let addressPlaceholder = "known-after-apply"
+    public static let addressPlaceholder = ArtifactSecrets.knownAfterApply
 
     /// Every artifact, rendered with `secrets` (pass `ArtifactSecrets.placeholders` for a review) and the workload
     /// nodes' public addresses by VM name where known.
