@@ -50,10 +50,14 @@ let package = Package(
             dependencies: ["DroverEngine", "DroverNodes", .product(name: "Yams", package: "Yams")]
         ),
 
-        /// Cloud-init, Windows join scripts, RKE2/RKE1 configuration, chart manifests, registration commands, SSH.
+        /// Cloud-init, Windows join scripts, RKE2/RKE1 configuration, chart manifests, registration commands, SSH,
+        /// and Rancher's private CA (swift-certificates / swift-crypto issue it).
         .target(
             name: "DroverNodes",
-            dependencies: ["DroverEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "DroverEngine", .product(name: "Yams", package: "Yams"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
 
         // MARK: Workload placement
@@ -215,7 +219,8 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
-            name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
+            name: "DroverNodesTests",
+            dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams", .product(name: "X509", package: "swift-certificates")],
             // Read through #filePath by the validator tests, not bundled.
             exclude: ["Schemas"]),
         .testTarget(

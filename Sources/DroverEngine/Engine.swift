@@ -82,15 +82,19 @@ public struct Engine: Sendable {
     ///
     /// Where a handler reports the inputs it observes, those are recorded too, so the next plan shows the update
     /// that restores the spec.
+    /// With `only`, just those recorded resources are read (the rest is kept as recorded).
     /// - Returns: the committed state and the addresses that drifted with their changed paths.
-    public func refresh(stop: StopSignal? = nil) async throws -> (state: StateSnapshot, drift: [ResourceAddress: [String]]) {
+    public func refresh(
+        only: Set<ResourceAddress>? = nil, stop: StopSignal? = nil
+    ) async throws -> (state: StateSnapshot, drift: [ResourceAddress: [String]]) {
         let state = try await store.load()
         let scrubber = Scrubber(state.secrets)
         let sink = scrubbing(self.sink, with: scrubber)
         let recorder = StateRecorder(snapshot: state, store: store, scrubber: scrubber)
         let drift = DriftLog()
         _ = await GraphWalker(graph: state.graph(), parallelism: parallelism).walk(stop: stop) { [clock] address in
-            guard let prior = state.resources[address], let handler = registry.handler(for: address.type) else { return true }
+            guard only?.contains(address) ?? true, let prior = state.resources[address], let handler = registry.handler(for: address.type)
+            else { return true }
             let ctx = OperationContext(address: address, operation: .read, clock: clock, stop: stop)
             do {
                 guard let current = try await handler.read(prior.inputs, prior.outputs, ctx) else {

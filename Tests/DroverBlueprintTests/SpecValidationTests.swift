@@ -97,7 +97,14 @@ let ruleCases: [RuleCase] = [
     RuleCase(rule: "etcd count odd", yaml: "cluster:\n  nodePools:\n    - {name: etcd, roles: [etcd], count: 3}\n    - {name: cp, roles: [controlplane, worker], count: 1}\n", errorPath: nil),
     RuleCase(rule: "RKE2 servers odd", yaml: "rancher:\n  servers: 2\n", errorPath: "rancher.servers"),
     RuleCase(rule: "RKE2 servers odd", yaml: "rancher:\n  servers: 3\n", errorPath: nil),
-    RuleCase(rule: "Let's Encrypt e-mail", yaml: "rancher:\n  tls:\n    email: not-an-address\n", errorPath: "rancher.tls.email"),
+    RuleCase(rule: "Let's Encrypt e-mail", yaml: "rancher:\n  tls:\n    source: letsEncrypt\n    email: not-an-address\n", errorPath: "rancher.tls.email"),
+    RuleCase(rule: "Let's Encrypt e-mail unused by private", yaml: "rancher:\n  tls:\n    email: not-an-address\n", errorPath: nil),
+    RuleCase(rule: "Let's Encrypt staging refused", yaml: "rancher:\n  tls:\n    source: letsEncrypt\n    environment: staging\n", errorPath: "rancher.tls.environment"),
+    RuleCase(rule: "Let's Encrypt staging refused", yaml: "profile: rancher-2.3\nrancher:\n  tls:\n    source: letsEncrypt\n    environment: staging\n", errorPath: "rancher.tls.environment"),
+    RuleCase(rule: "Let's Encrypt production allowed", yaml: "rancher:\n  tls:\n    source: letsEncrypt\n    environment: production\n", errorPath: nil),
+    RuleCase(rule: "private CA on current", yaml: "rancher:\n  tls:\n    source: private\n", errorPath: nil),
+    RuleCase(rule: "private CA refused on rancher-2.3", yaml: "profile: rancher-2.3\nrancher:\n  tls:\n    source: private\n", errorPath: "rancher.tls.source"),
+    RuleCase(rule: "Rancher's CA on rancher-2.3", yaml: "profile: rancher-2.3\nrancher:\n  tls:\n    source: rancher\n", errorPath: nil),
     RuleCase(rule: "unknown field", yaml: "cluster:\n  nodepools: []\n", errorPath: "cluster.nodepools"),
     RuleCase(rule: "wrong type", yaml: "cluster:\n  cni:\n    vxlanVNI: lots\n", errorPath: "cluster.cni.vxlanVNI"),
     RuleCase(rule: "enumeration", yaml: "profile: rancher-2.4\n", errorPath: "profile"),
@@ -151,9 +158,29 @@ let ruleCases: [RuleCase] = [
         #expect(warnings.contains("2025-07-31"))
     }
 
-    @Test func letsEncryptProductionIsWarned() {
-        let diagnostics = diagnose("rancher:\n  tls:\n    environment: production\n")
-        #expect(diagnostics.contains { $0.severity == .warning && $0.path == "rancher.tls.environment" && $0.message.contains("cloudapp.azure.com") })
+    @Test func letsEncryptProductionIsWarnedWithTheSharedLimit() throws {
+        let diagnostics = diagnose("rancher:\n  tls:\n    source: letsEncrypt\n    environment: production\n")
+        let warning = try #require(diagnostics.first { $0.severity == .warning && $0.path == "rancher.tls.environment" })
+        #expect(warning.message.contains("Certificates per Registered Domain") && warning.message.contains("eastus2.cloudapp.azure.com"))
+        #expect(warning.fix?.contains("source: private") == true)
+        #expect(warning.location == "drover.yaml:4:18")
+        // Without Let's Encrypt there is nothing to warn about.
+        #expect(!diagnose("rancher:\n  tls:\n    environment: production\n").contains { $0.path.hasPrefix("rancher.tls") })
+    }
+
+    @Test func letsEncryptStagingIsRefusedWithTheReasonAndTheFix() throws {
+        let error = try #require(diagnose("rancher:\n  tls:\n    source: letsEncrypt\n    environment: staging\n").first { $0.path == "rancher.tls.environment" })
+        #expect(error.severity == .error)
+        #expect(error.message.contains("agents") && error.message.contains("rancher/rancher#19832"))
+        #expect(error.fix?.contains("source: private") == true)
+        #expect(error.location == "drover.yaml:4:18")
+    }
+
+    @Test func privateIsTheDefaultOnCurrentAndRancherOnTheLegacyProfile() {
+        #expect(ClusterSpec.defaults(for: .current).rancher.tls == .private)
+        #expect(ClusterSpec.defaults(for: .rancher23).rancher.tls == .rancher)
+        #expect(!diagnose("").contains { $0.path.hasPrefix("rancher.tls") })
+        #expect(!diagnose("profile: rancher-2.3\n").contains { $0.path.hasPrefix("rancher.tls") })
     }
 
     @Test func customDataJoinIsWarnedAndUnknownMethodsRefused() {

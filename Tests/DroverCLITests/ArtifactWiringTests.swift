@@ -2,6 +2,7 @@ import DroverAzure
 import DroverBlueprint
 import DroverCLI
 import DroverEngine
+import DroverNodes
 import DroverTestSupport
 import Foundation
 import Testing
@@ -56,6 +57,11 @@ import Testing
         secrets.rke2Token = output("drover.secret/rke2-token", "value") ?? secrets.rke2Token
         secrets.bootstrapPassword = try #require(output("drover.secret/rancher-bootstrap", "value"))
         secrets.registrationToken = fakeRegistrationToken
+        if let certificate = output("local.rancher_tls/rancher", "certificate") {
+            secrets.rancherTLS = RancherTLSMaterial(
+                certificate: certificate, privateKey: try #require(output("local.rancher_tls/rancher", "privateKey")),
+                caCertificate: try #require(output("local.rancher_tls/rancher", "caCertificate")))
+        }
         var addresses: [String: String] = [:]
         for node in spec.clusterNodes { addresses[node.vmName] = output("azure.public_ip/k8s/\(node.vmName)", "ipAddress") }
         let rendered = Set(try NodeArtifacts(spec: spec).render(secrets, publicAddresses: addresses).map(\.content))

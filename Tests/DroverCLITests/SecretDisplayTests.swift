@@ -1,5 +1,7 @@
+import DroverBlueprint
 import DroverCLI
 import DroverEngine
+import DroverNodes
 import DroverTestSupport
 import Foundation
 import Testing
@@ -36,5 +38,39 @@ import Testing
             let shown = try await drover.run(form + ["--state", statePath, "--show-sensitive"])
             #expect(shown.status == 0 && shown.stdout.contains(S.secret), "\(form) --show-sensitive: \(shown.stderr)")
         }
+    }
+
+    /// Rancher's TLS keys (serving and CA) appear in no plan and no event, even while a new hostname re-issues the
+    /// certificate and the secrets script embedding it changes.
+    @Test func rancherTLSKeysStayOutOfPlansAndEvents() async throws {
+        var registry = fakeRegistry()
+        registry.register(RancherTLSHandler(caFile: nil))
+        let events = Lines()
+        let engine = Engine(registry: registry, store: InMemoryStateStore(), sink: { events.append($0.message ?? "") })
+        let script = ResourceAddress(type: NodeArtifactHandler.secretType, name: "rancher/rke2-secrets")
+        let tls = ResourceAddress(type: Blueprint.tlsType, name: "rancher")
+        let first = try await engine.plan(Blueprint(spec: .defaults(for: .current)).configuration(), targets: [script])
+        #expect(first.changes.contains { $0.address == tls && $0.action == .create })
+        #expect(try await engine.apply(first).succeeded)
+        let outputs = try #require(try await engine.store.load().resources[tls]?.outputs)
+        // A PEM key's base64 body line: it sits indented inside the script's manifest, so the whole PEM would not match.
+        func body(_ pem: String) -> String { String(pem.split(separator: "\n")[1]) }
+        let keys = try ["privateKey", "caPrivateKey"].map { body(try #require(outputs[$0]?.stringValue)) }
+        let text = try #require(try await engine.store.load().resources[script]?.outputs["text"]?.stringValue)
+        #expect(text.contains(keys[0]) && !text.contains(keys[1]), "the script carries the serving key, never the CA's")
+
+        var moved = ClusterSpec.defaults(for: .current)
+        moved.rancher.dnsLabel = "other-rancher"
+        let plan = try await engine.plan(Blueprint(spec: moved).configuration(), targets: [script])
+        #expect(plan.changes.first { $0.address == tls }?.action == .update)
+        let rendered = PlanRenderer().render(plan)
+        // The script's certificate and key change (planned unknown), shown only as sensitive.
+        #expect(rendered.contains("~ tls.privateKey") && rendered.contains("(sensitive) -> (sensitive)"))
+        _ = try await engine.apply(plan)
+        let renewedKey = body(try #require(try await engine.store.load().resources[tls]?.outputs["privateKey"]?.stringValue))
+        for secret in keys + [renewedKey] {
+            #expect(!rendered.contains(secret) && !events.all.joined().contains(secret))
+        }
+        #expect(!rendered.contains("PRIVATE KEY") && !events.all.joined().contains("PRIVATE KEY"))
     }
 }

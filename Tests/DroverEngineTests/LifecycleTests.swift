@@ -163,6 +163,20 @@ func network(vmSize: String = "small", zone: String = "1", withVM: Bool = true) 
         #expect(plan.change(for: address("vm-0"))?.action == .create)
     }
 
+    /// `refresh(only:)` reads just the named resources; drift elsewhere stays unrecorded until a full refresh.
+    @Test func refreshOnlyReadsTheNamedResources() async throws {
+        let cloud = RecordingCloud()
+        let engine = makeEngine(cloud, store: InMemoryStateStore())
+        _ = try await engine.apply(try await engine.plan(network()))
+        await cloud.drift(address("nic-1"), "name", to: "changed")
+        await cloud.remove(address("vm-0"))
+        await cloud.resetCalls()
+        let (state, drift) = try await engine.refresh(only: [address("nic-1")])
+        #expect(await cloud.operations("read") == [address("nic-1")])
+        #expect(drift.keys.sorted() == [address("nic-1")])
+        #expect(state.resources[address("vm-0")] != nil, "vm-0 was not read, so its deletion is not recorded yet")
+    }
+
     /// A create that takes long is reported as still running at every interval of the injected clock.
     @Test func longOperationsAreReportedStillRunning() async throws {
         let cloud = RecordingCloud()

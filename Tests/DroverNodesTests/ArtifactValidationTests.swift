@@ -8,17 +8,23 @@ import Yams
 /// Every artifact the renderer can produce, checked by the real tools: cloud-init's schema, kubernetes-validate,
 /// the helm-controller CRD fields, the tree-sitter PowerShell grammar and `sh -n`.
 @Suite struct ArtifactValidationTests {
-    /// Secret values with characters that break naive quoting.
-    static let secrets = ArtifactSecrets(
-        rke2Token: "K10rke2tokenQ9x7Zp3Lm8Vn2Bc6Xd4Fh1Jk5", bootstrapPassword: "Boot'strap\"P@ss $HOME `x` \\n ; | &",
-        registrationToken: "regtok9vq2m8x7c4l1p0z6b3n5h8j2k4w7r", caChecksum: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0")
+    /// Secret values with characters that break naive quoting, and a real private CA and serving certificate.
+    static let secrets: ArtifactSecrets = {
+        let now = Date()
+        let ca = try! RancherCertificateAuthority.issue(for: ClusterSpec.defaults(for: .current).rancher.fqdn, now: now)
+        let serving = try! ca.issueServing(hostname: ClusterSpec.defaults(for: .current).rancher.fqdn, now: now)
+        return ArtifactSecrets(
+            rke2Token: "K10rke2tokenQ9x7Zp3Lm8Vn2Bc6Xd4Fh1Jk5", bootstrapPassword: "Boot'strap\"P@ss $HOME `x` \\n ; | &",
+            registrationToken: "regtok9vq2m8x7c4l1p0z6b3n5h8j2k4w7r", caChecksum: ca.checksum,
+            rancherTLS: RancherTLSMaterial(certificate: serving.chainPEM, privateKey: serving.privateKeyPEM, caCertificate: ca.certificatePEM))
+    }()
 
-    /// Both profiles, 1 and 3 servers, Let's Encrypt and self-signed, extension and custom-data joins.
+    /// Both profiles, 1 and 3 servers, every TLS source the profile accepts, extension and custom-data joins.
     static let variants: [ClusterSpec] = {
         var specs: [ClusterSpec] = []
         for profile in Profile.allCases {
             for servers in profile == .current ? [1, 3] : [3] {
-                for tls in TLSSource.allCases {
+                for tls in TLSSource.allCases where !(profile == .rancher23 && tls == .private) {
                     for join in JoinMethod.allCases {
                         var spec = ClusterSpec.defaults(for: profile)
                         spec.rancher.servers = servers
@@ -59,7 +65,7 @@ import Yams
     @Test func everyManifestValidates() async throws {
         let artifacts = try Self.allArtifacts()
         let charts = unique(artifacts) { $0.content.contains("kind: HelmChart") && $0.path.hasSuffix(".yaml") && !$0.path.contains("cloud-config") }
-        let secrets = unique(artifacts) { $0.path.hasSuffix("drover-rancher-values.yaml") }
+        let secrets = unique(artifacts) { $0.path.hasSuffix("drover-rancher-values.yaml") || $0.path.hasSuffix("drover-rancher-tls.yaml") }
         let addons = try unique(artifacts) { $0.path.hasSuffix("cluster.yml") }.map { text in
             try #require((try Yams.load(yaml: text) as? [String: Any])?["addons"] as? String)
         }
@@ -72,6 +78,7 @@ import Yams
         let validated = try await LocalTools.run(LocalTools.kubernetesValidate, ["--strict"] + core)
         #expect(validated.status == 0, "\(validated.output)")
         #expect(validated.output.contains("serviceaccount/tiller") && validated.output.contains("clusterrolebinding/tiller"))
+        #expect(validated.output.contains("secret/tls-rancher-ingress") && validated.output.contains("secret/tls-ca"))
 
         let schema = LocalTools.schemas.appendingPathComponent("helmchart-helm.cattle.io-v1.json").path
         let chartFiles = try LocalTools.write(charts, into: folder, suffix: "-chart.yaml")
@@ -148,7 +155,10 @@ import Yams
 
     @Test(arguments: variants) func customDataFitsAndNoSecretLeavesProtectedChannels(_ spec: ClusterSpec) async throws {
         let artifacts = try NodeArtifacts(spec: spec).render(Self.secrets)
-        let values = [Self.secrets.rke2Token, Self.secrets.bootstrapPassword, Self.secrets.registrationToken]
+        let values = [
+            Self.secrets.rke2Token, Self.secrets.bootstrapPassword, Self.secrets.registrationToken,
+            String(Self.secrets.rancherTLS.privateKey.split(separator: "\n")[1]),
+        ]
         for artifact in artifacts {
             let leaks = values.filter { artifact.content.contains($0) }
             if artifact.delivery == .customData {
@@ -163,6 +173,53 @@ import Yams
             }
         }
         #expect(artifacts.contains { $0.content.contains(Self.secrets.registrationToken) })
+    }
+
+    /// `tls: private`: the secrets script writes the Secrets Rancher's chart reads, the chart is told so, cert-manager
+    /// is left out, and custom data holds neither key nor certificate.
+    @Test func privateTLSTravelsOnlyInTheSecretsScript() async throws {
+        let artifacts = try NodeArtifacts(spec: .defaults(for: .current)).render(Self.secrets)
+        let script = try #require(artifacts.first { $0.path == "rancher/servers-secrets.sh" })
+        #expect(script.delivery == .protectedSettings && script.sensitive)
+        #expect(script.content.contains("\(RKE2ServerBootstrap.manifestsFolder)/drover-rancher-tls.yaml"))
+        // The PEM bodies sit indented in the manifest's literal blocks: compare their base64 lines.
+        let keyLine = String(Self.secrets.rancherTLS.privateKey.split(separator: "\n")[1])
+        #expect(script.content.contains(keyLine) && script.content.contains(String(Self.secrets.rancherTLS.caCertificate.split(separator: "\n")[1])))
+        let manifest = try #require(artifacts.first { $0.path.hasSuffix("drover-rancher-tls.yaml") })
+        #expect(manifest.sensitive)
+        let documents = try Yams.load_all(yaml: manifest.content).compactMap { $0 as? [String: Any] }
+        let serving = try #require(documents.first { ($0["metadata"] as? [String: Any])?["name"] as? String == "tls-rancher-ingress" })
+        #expect(serving["type"] as? String == "kubernetes.io/tls")
+        #expect((serving["stringData"] as? [String: String])?["tls.crt"] == Self.secrets.rancherTLS.certificate)
+        #expect((serving["stringData"] as? [String: String])?["tls.key"] == Self.secrets.rancherTLS.privateKey)
+        let ca = try #require(documents.first { ($0["metadata"] as? [String: Any])?["name"] as? String == "tls-ca" })
+        #expect((ca["stringData"] as? [String: String])?["cacerts.pem"] == Self.secrets.rancherTLS.caCertificate)
+        #expect((ca["metadata"] as? [String: Any])?["namespace"] as? String == "cattle-system")
+
+        let chart = try #require(artifacts.first { $0.path.hasSuffix("drover-rancher.yaml") })
+        let spec = try #require((try Yams.load(yaml: chart.content) as? [String: Any])?["spec"] as? [String: Any])
+        let valuesContent = try #require(spec["valuesContent"] as? String)
+        let values = try #require(try Yams.load(yaml: valuesContent) as? [String: Any])
+        #expect(((values["ingress"] as? [String: Any])?["tls"] as? [String: Any])?["source"] as? String == "secret")
+        #expect(values["privateCA"] as? Bool == true)
+        #expect(!artifacts.contains { $0.path.hasSuffix("drover-cert-manager.yaml") || $0.content.contains("name: cert-manager") })
+        for config in artifacts where config.delivery == .customData {
+            #expect(!config.content.contains("BEGIN"), "\(config.path) carries PEM in custom data")
+        }
+        // Let's Encrypt still brings cert-manager.
+        var letsEncrypt = ClusterSpec.defaults(for: .current)
+        letsEncrypt.rancher.tls = .letsEncrypt
+        #expect(try NodeArtifacts(spec: letsEncrypt).render(Self.secrets).contains { $0.path.hasSuffix("drover-cert-manager.yaml") })
+    }
+
+    /// Registration commands carry the private CA's checksum (agents check `/cacerts` against it), none with
+    /// Let's Encrypt's public chain (rancher-api.md §6.1).
+    @Test func registrationCommandsCarryTheChecksumOfAPrivateCA() {
+        let commands = NodeArtifacts(spec: .defaults(for: .current)).registrationCommands(Self.secrets)
+        #expect(commands.linux.contains("--ca-checksum \(Self.secrets.caChecksum)") && commands.windows.contains("-CaChecksum \(Self.secrets.caChecksum)"))
+        var letsEncrypt = ClusterSpec.defaults(for: .current)
+        letsEncrypt.rancher.tls = .letsEncrypt
+        #expect(!NodeArtifacts(spec: letsEncrypt).registrationCommands(Self.secrets).linux.contains("ca-checksum"))
     }
 
     @Test func bootstrapPasswordSurvivesQuotingExactly() async throws {

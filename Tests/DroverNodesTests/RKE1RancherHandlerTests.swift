@@ -69,6 +69,34 @@ import Testing
         #expect(try await handler.read(Self.inputs, prior: outputs, context: context) == nil)
     }
 
+    /// `tls: rancher`: once Helm is done, Rancher's own CA is read on the worker (retried while Rancher starts) and
+    /// becomes the outputs every rancher.* resource pins; a rerun keeps it.
+    @Test func rancherCAIsReadOnTheWorkerAndKept() async throws {
+        let (bin, work) = try tools()
+        defer { try? FileManager.default.removeItem(at: work.deletingLastPathComponent()) }
+        let attempts = Lines()
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        let handler = RKE1RancherHandler(workingDirectory: work, searchPath: bin.path, readCA: { node, inputs in
+            attempts.append("\(node.address) \(inputs.hostname)")
+            guard attempts.all.count > 1 else { throw CodedError(code: "NoRancherCA", message: "not yet") }
+            return RancherCA(pem: pem, checksum: RancherCertificateAuthority.checksum(of: pem))
+        })
+        var inputs = Self.inputs
+        inputs.tls = "rancher"
+        let clock = ManualClock()
+        let context = OperationContext(address: "local.rke1_rancher/rancher", clock: clock)
+        async let created = handler.create(inputs, context: context)
+        await clock.waitForSleepers(1)
+        clock.advance(10)
+        let outputs = try await created
+        #expect(attempts.all == ["20.0.0.3 r.eastus2.cloudapp.azure.com", "20.0.0.3 r.eastus2.cloudapp.azure.com"])
+        #expect(outputs.caCertificate == pem && outputs.caChecksum == RancherCertificateAuthority.checksum(of: pem))
+        #expect(try await handler.read(inputs, prior: outputs, context: context)?.outputs == outputs)
+        // With Let's Encrypt nothing is read.
+        #expect(try await handler.create(Self.inputs, context: context).caCertificate == nil)
+        #expect(attempts.all.count == 2)
+    }
+
     @Test func missingHelmStopsBeforeRkeRuns() async throws {
         let (bin, work) = try tools()
         defer { try? FileManager.default.removeItem(at: work.deletingLastPathComponent()) }

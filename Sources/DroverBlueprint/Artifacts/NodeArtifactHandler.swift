@@ -31,7 +31,7 @@ public struct NodeArtifactHandler: ResourceHandler {
     public init(holdsSecrets: Bool) { self.holdsSecrets = holdsSecrets }
 
     public var type: String { holdsSecrets ? Self.secretType : Self.plainType }
-    public var sensitiveInputs: Set<String> { holdsSecrets ? ["rke2Token", "bootstrapPassword", "join"] : [] }
+    public var sensitiveInputs: Set<String> { holdsSecrets ? ["rke2Token", "bootstrapPassword", "join", "tls"] : [] }
     public var sensitiveOutputs: Set<String> { holdsSecrets ? ["text"] : [] }
 
     /// Renders at plan time once every input is known, so a VM whose custom data needs nothing from apply plans with

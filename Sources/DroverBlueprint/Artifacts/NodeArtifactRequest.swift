@@ -11,7 +11,8 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
     public enum Artifact: String, Codable, Sendable, CaseIterable {
         /// Custom data of an RKE2 Rancher server (profile current): configuration and charts, RKE2 not started.
         case rke2ServerCloudConfig = "rke2-server-cloud-config"
-        /// The extension script that gives RKE2 servers their token and Rancher its bootstrap password.
+        /// The extension script that gives RKE2 servers their token, Rancher its bootstrap password and (`tls: private`)
+        /// its certificate.
         case rke2SecretsScript = "rke2-secrets-script"
         /// Custom data installing Docker (rancher-2.3 servers, and its Linux workers joining by extension).
         case dockerCloudConfig = "docker-cloud-config"
@@ -49,7 +50,7 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
         public var version: String
         /// cert-manager's chart version.
         public var certManagerVersion: String
-        /// `rancher` (self-signed) or `letsEncrypt`.
+        /// `private` (Drover's CA), `rancher` (self-signed) or `letsEncrypt`.
         public var tls: String
         /// The Let's Encrypt account e-mail, with `tls: letsEncrypt`.
         public var letsEncryptEmail: String?
@@ -91,11 +92,14 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
     public var bootstrapPassword: String?
     /// The join of a workload node.
     public var join: Join?
+    /// Rancher's serving certificate, key (secret) and CA, with `rancher.tls: private`.
+    public var tls: RancherTLSMaterial?
 
     /// Creates a request; fields an artifact does not use stay nil.
     public init(
         artifact: Artifact, node: String, user: String? = nil, dockerVersion: String? = nil, servers: [Server]? = nil,
-        rke2Version: String? = nil, rancher: Rancher? = nil, rke2Token: String? = nil, bootstrapPassword: String? = nil, join: Join? = nil
+        rke2Version: String? = nil, rancher: Rancher? = nil, rke2Token: String? = nil, bootstrapPassword: String? = nil, join: Join? = nil,
+        tls: RancherTLSMaterial? = nil
     ) {
         self.artifact = artifact
         self.node = node
@@ -107,6 +111,7 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
         self.rke2Token = rke2Token
         self.bootstrapPassword = bootstrapPassword
         self.join = join
+        self.tls = tls
     }
 
     /// The text sent to the machine.
@@ -120,7 +125,10 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
             }
             return bootstrap.customData(for: server).rendered()
         case .rke2SecretsScript:
-            return try rke2Bootstrap().secretsScript(token: try required(rke2Token, "rke2Token"), bootstrapPassword: try required(bootstrapPassword, "bootstrapPassword"))
+            let bootstrap = try rke2Bootstrap()
+            let material = bootstrap.install.tls == .private ? try required(tls, "tls") : nil
+            return bootstrap.secretsScript(
+                token: try required(rke2Token, "rke2Token"), bootstrapPassword: try required(bootstrapPassword, "bootstrapPassword"), tls: material)
         case .dockerCloudConfig:
             return RKE1ServerCluster.dockerCloudConfig(dockerVersion: try required(dockerVersion, "dockerVersion"), user: try required(user, "user")).rendered()
         case .linuxJoinCloudConfig:
@@ -147,9 +155,10 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
         let rancher = try required(rancher, "rancher")
         let tls: RancherInstall.TLS
         switch rancher.tls {
+        case "private": tls = .private
         case "rancher": tls = .rancher
         case "letsEncrypt": tls = .letsEncrypt(email: rancher.letsEncryptEmail ?? "", environment: rancher.letsEncryptEnvironment ?? "production")
-        default: throw invalid("rancher.tls", "\"\(rancher.tls)\" is not rancher or letsEncrypt")
+        default: throw invalid("rancher.tls", "\"\(rancher.tls)\" is not private, rancher or letsEncrypt")
         }
         let install = RancherInstall(
             hostname: rancher.hostname, rancherVersion: rancher.version, certManagerVersion: rancher.certManagerVersion, tls: tls,

@@ -10,24 +10,35 @@ public struct ArtifactSecrets: Sendable, Equatable {
     public var bootstrapPassword: String
     /// The workload cluster's registration token, issued by Rancher.
     public var registrationToken: String
-    /// Rancher's CA checksum when its certificate is self-signed (not secret, but only known once Rancher runs).
+    /// Rancher's CA checksum when its CA is private or Rancher's own (not secret, but only known once issued or
+    /// fetched).
     public var caChecksum: String
+    /// Rancher's serving certificate, its key (secret) and CA with `tls: private` (only known once issued).
+    public var rancherTLS: RancherTLSMaterial
 
     /// Creates secrets.
-    public init(rke2Token: String, bootstrapPassword: String, registrationToken: String, caChecksum: String) {
+    public init(
+        rke2Token: String, bootstrapPassword: String, registrationToken: String, caChecksum: String,
+        rancherTLS: RancherTLSMaterial = ArtifactSecrets.placeholders.rancherTLS
+    ) {
         self.rke2Token = rke2Token
         self.bootstrapPassword = bootstrapPassword
         self.registrationToken = registrationToken
         self.caChecksum = caChecksum
+        self.rancherTLS = rancherTLS
     }
 
     /// The text shown instead of the secret `name`.
     public static func placeholder(_ name: String) -> String { "SENSITIVE.\(name)" }
 
+    /// What stands in for a value that is not secret but only known once apply made it.
+    public static let knownAfterApply = "known-after-apply"
+
     /// Placeholders for every value.
     public static let placeholders = ArtifactSecrets(
         rke2Token: placeholder("rke2-token"), bootstrapPassword: placeholder("rancher-bootstrap"),
-        registrationToken: placeholder("registration-token"), caChecksum: "known-after-apply")
+        registrationToken: placeholder("registration-token"), caChecksum: knownAfterApply,
+        rancherTLS: RancherTLSMaterial(certificate: knownAfterApply, privateKey: placeholder("rancher-tls-key"), caCertificate: knownAfterApply))
 }
 
 /// Everything a run sends to machines for a spec: custom data, extension scripts, chart manifests, and for the
@@ -40,17 +51,23 @@ public struct NodeArtifacts: Sendable {
     public init(spec: ClusterSpec) { self.spec = spec }
 
     private var install: RancherInstall {
-        RancherInstall(
+        let tls: RancherInstall.TLS
+        switch spec.rancher.tls {
+        case .private: tls = .private
+        case .rancher: tls = .rancher
+        case .letsEncrypt: tls = .letsEncrypt(email: spec.rancher.letsEncryptEmail, environment: spec.rancher.letsEncryptEnvironment.rawValue)
+        }
+        return RancherInstall(
             hostname: spec.rancher.fqdn, rancherVersion: spec.rancher.version, certManagerVersion: spec.rancher.certManagerVersion,
-            tls: spec.rancher.tls == .letsEncrypt
-                ? .letsEncrypt(email: spec.rancher.letsEncryptEmail, environment: spec.rancher.letsEncryptEnvironment.rawValue) : .rancher,
-            replicas: spec.profile == .current ? spec.rancher.servers : 1)
+            tls: tls, replicas: spec.profile == .current ? spec.rancher.servers : 1)
     }
 
     /// The registration commands Rancher would hand out for this spec, with `secrets`' token.
     public func registrationCommands(_ secrets: ArtifactSecrets) -> (linux: String, windows: String) {
         let server = "https://\(spec.rancher.fqdn)"
-        let ca = spec.rancher.tls == .rancher ? secrets.caChecksum : nil
+        // A publicly trusted certificate (Let's Encrypt) leaves `cacerts` empty and the commands without a checksum
+        // (rancher-api.md §6.1).
+        let ca = spec.rancher.tls == .letsEncrypt ? nil : secrets.caChecksum
         let rke2 = spec.profile == .current
         return (
             RegistrationTemplates.linux(rancherVersion: spec.rancher.version, rke2: rke2, server: server, token: secrets.registrationToken, caChecksum: ca),
@@ -63,7 +80,7 @@ public struct NodeArtifacts: Sendable {
         let letsEncrypt = spec.rancher.tls == .letsEncrypt
         return NodeArtifactRequest.Rancher(
             hostname: spec.rancher.fqdn, version: spec.rancher.version, certManagerVersion: spec.rancher.certManagerVersion,
-            tls: letsEncrypt ? "letsEncrypt" : "rancher", letsEncryptEmail: letsEncrypt ? spec.rancher.letsEncryptEmail : nil,
+            tls: spec.rancher.tls.rawValue, letsEncryptEmail: letsEncrypt ? spec.rancher.letsEncryptEmail : nil,
             letsEncryptEnvironment: letsEncrypt ? spec.rancher.letsEncryptEnvironment.rawValue : nil,
             replicas: spec.profile == .current ? spec.rancher.servers : 1)
     }
@@ -80,11 +97,13 @@ public struct NodeArtifacts: Sendable {
             rancher: rancherRequest)
     }
 
-    /// The script that gives the RKE2 servers their token and Rancher its bootstrap password (profile current).
+    /// The script that gives the RKE2 servers their token, Rancher its bootstrap password and, with `tls: private`,
+    /// its certificate (profile current).
     public func serverSecretsScript(_ secrets: ArtifactSecrets) -> NodeArtifactRequest {
         NodeArtifactRequest(
             artifact: .rke2SecretsScript, node: "rancher", servers: rke2Servers, rke2Version: spec.rancher.kubernetesVersion,
-            rancher: rancherRequest, rke2Token: secrets.rke2Token, bootstrapPassword: secrets.bootstrapPassword)
+            rancher: rancherRequest, rke2Token: secrets.rke2Token, bootstrapPassword: secrets.bootstrapPassword,
+            tls: spec.rancher.tls == .private ? secrets.rancherTLS : nil)
     }
 
     /// Custom data installing the seed's Docker on `node` (rancher-2.3).
@@ -118,7 +137,7 @@ public struct NodeArtifacts: Sendable {
     }
 
     /// What the artifacts show for a public address apply has not yet given.
-    public static let addressPlaceholder = "known-after-apply"
+    public static let addressPlaceholder = ArtifactSecrets.knownAfterApply
 
     /// Every artifact, rendered with `secrets` (pass `ArtifactSecrets.placeholders` for a review) and the workload
     /// nodes' public addresses by VM name where known.
@@ -139,9 +158,11 @@ public struct NodeArtifacts: Sendable {
         switch spec.profile {
         case .current:
             try add("rancher/servers-secrets.sh", serverSecretsScript(secrets), .protectedSettings)
-            add("rancher/manifests/drover-cert-manager.yaml", install.certManagerChart.rendered(), .onServer, sensitive: false)
-            add("rancher/manifests/drover-rancher.yaml", install.rancherChart.rendered(), .onServer, sensitive: false)
+            for (file, chart) in install.charts { add("rancher/manifests/\(file)", chart.rendered(), .onServer, sensitive: false) }
             add("rancher/manifests/drover-rancher-values.yaml", install.valuesSecret(bootstrapPassword: secrets.bootstrapPassword), .onServer, sensitive: true)
+            if spec.rancher.tls == .private {
+                add("rancher/manifests/\(RKE2ServerBootstrap.tlsManifestFile)", secrets.rancherTLS.secretsManifest, .onServer, sensitive: true)
+            }
         case .rancher23:
             let nodes = spec.rancherNodes.map { node in
                 RKE1Node(address: Self.addressPlaceholder, internalAddress: node.privateAddress?.description ?? "", role: AgentRole(rawValue: node.roles[0].rawValue)!)

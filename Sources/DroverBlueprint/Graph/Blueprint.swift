@@ -109,12 +109,25 @@ public struct Blueprint: Sendable {
         // extension's protected settings, which also starts the server.
         let artifacts = NodeArtifacts(spec: spec)
         resources.append(secret("rancher-bootstrap"))
+        // TLS (docs/nodes.md, "Rancher's certificate"): with `private`, Drover's CA and Rancher's serving certificate,
+        // renewed by apply within 30 days of expiry. The load balancer's address is only known at apply time, and a
+        // new one would then re-issue the certificate, so the FQDN alone is its name.
+        if spec.rancher.tls == .private {
+            resources.append(DesiredResource(ResourceAddress(type: Self.tlsType, name: rancherKey), inputs: [
+                "hostname": .string(spec.rancher.fqdn), "ipAddresses": [], "renewWithinDays": .number(Double(Self.renewWithinDays)),
+                "servingCertificate": .string(RancherTLSHandler.Inputs.valid),
+            ]))
+        }
         var secretsScript: Value?
         if spec.profile == .current {
             resources.append(secret("rke2-token", length: 48, symbols: false))
-            secretsScript = artifact("\(rancherKey)/rke2-secrets", artifacts.serverSecretsScript(.placeholders), late: [
+            var late: [String: Value] = [
                 "rke2Token": ref("drover.secret", "rke2-token", "value"), "bootstrapPassword": ref("drover.secret", "rancher-bootstrap", "value"),
-            ])
+            ]
+            if spec.rancher.tls == .private {
+                for field in ["certificate", "privateKey", "caCertificate"] { late["tls.\(field)"] = ref(Self.tlsType, rancherKey, field) }
+            }
+            secretsScript = artifact("\(rancherKey)/rke2-secrets", artifacts.serverSecretsScript(.placeholders), late: late)
         }
         for server in spec.rancherNodes {
             let name = "\(rancherKey)/\(server.vmName)"
@@ -262,6 +275,38 @@ public struct Blueprint: Sendable {
         if spec.cluster.nodePools.contains(where: { $0.os == .windows }), spec.admin.windowsPassword == nil {
             outputs["windows_admin_password"] = OutputDeclaration(ref("drover.secret", "windows-admin", "value"), sensitive: true, description: "the Windows nodes' administrator password")
         }
-        return Configuration(resources, outputs: outputs)
+        return Configuration(pinningRancher(resources), outputs: outputs)
+    }
+
+    /// The type of Drover's private CA and Rancher's serving certificate (`RancherTLSHandler`).
+    public static let tlsType = "local.rancher_tls"
+    /// Days before expiry at which apply renews Rancher's serving certificate.
+    public static let renewWithinDays = 30
+    /// Resource types read before every apply plan, because their `read` alone decides that they change (the serving
+    /// certificate's renewal depends on the date, not on the spec).
+    public static let readBeforePlan: Set<String> = [tlsType]
+
+    /// The CA every call to Rancher verifies its certificate against: Drover's own CA with `tls: private`; none (the
+    /// system trust store) with Let's Encrypt production.
+    private var rancherCA: Value? {
+        switch spec.rancher.tls {
+        case .private: return ref(Self.tlsType, "rancher", "caCertificate")
+        // Rancher's own CA: read over SSH by local.rke1_rancher on rancher-2.3. On current nothing reads it yet
+        // (docs/nodes.md, "Rancher's certificate"), so those calls carry no pin.
+        case .rancher: return spec.profile == .rancher23 ? ref("local.rke1_rancher", "rancher", "caCertificate") : nil
+        case .letsEncrypt: return nil
+        }
+    }
+
+    /// `resources` with input `caCertificate` on every rancher.* resource, so its handler pins that PEM from the
+    /// first byte (never blanket-insecure).
+    private func pinningRancher(_ resources: [DesiredResource]) -> [DesiredResource] {
+        guard let ca = rancherCA else { return resources }
+        return resources.map { resource in
+            guard resource.address.type.hasPrefix("rancher.") else { return resource }
+            var pinned = resource
+            pinned.inputs["caCertificate"] = ca
+            return pinned
+        }
     }
 }

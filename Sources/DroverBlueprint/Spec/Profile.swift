@@ -53,17 +53,20 @@ public enum CNIPlugin: String, Sendable, Codable, CaseIterable {
 
 /// Where Rancher's TLS certificate comes from.
 public enum TLSSource: String, Sendable, Codable, CaseIterable {
-    /// Let's Encrypt, through cert-manager.
+    /// Drover's own CA (`local.rancher_tls`) issues Rancher's serving certificate; Drover and the agents pin that CA.
+    /// The default on profile current.
+    case `private`
+    /// Let's Encrypt, through cert-manager (production only: agents refuse staging certificates).
     case letsEncrypt
-    /// Rancher's own self-signed CA (pin its checksum).
+    /// Rancher's own self-signed CA, fetched over SSH and pinned by checksum; the default on rancher-2.3.
     case rancher
 }
 
 /// Which Let's Encrypt endpoint issues the certificate.
 public enum LetsEncryptEnvironment: String, Sendable, Codable, CaseIterable {
-    /// Untrusted test certificates with generous limits: the default.
+    /// Untrusted test certificates: refused by validation, since no agent trusts them (rancher/rancher#19832).
     case staging
-    /// Trusted certificates, rate-limited per registered domain.
+    /// Trusted certificates, rate-limited per registered domain: the default.
     case production
 }
 

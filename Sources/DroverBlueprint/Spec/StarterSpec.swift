@@ -44,9 +44,9 @@ public enum StarterSpec {
                 vnet: \(d.rancher.network.vnet)
                 subnet: \(d.rancher.network.subnet)      # Azure keeps the first four and the last address
               tls:
-                source: \(d.rancher.tls.rawValue)         # or rancher (self-signed; Drover pins its CA)
-                email: \(d.rancher.letsEncryptEmail)
-                environment: \(d.rancher.letsEncryptEnvironment.rawValue)        # production shares one rate limit with every cloudapp.azure.com user
+                source: \(d.rancher.tls.rawValue)\(tlsComment(profile))
+                email: \(d.rancher.letsEncryptEmail)       # letsEncrypt only: the account for expiry notices
+                environment: \(d.rancher.letsEncryptEnvironment.rawValue)    # letsEncrypt only; staging is refused (agents do not trust it) and production shares one rate limit with every cloudapp.azure.com user
 
             cluster:
               name: \(d.cluster.name)
@@ -65,5 +65,13 @@ public enum StarterSpec {
             \(pools)
 
             """
+    }
+
+    /// The comment beside `tls.source`: what the default is and what else the profile accepts.
+    private static func tlsComment(_ profile: Profile) -> String {
+        switch profile {
+        case .current: return "           # Drover's own CA, pinned by Drover and the agents (CA written to .drover/rancher-ca.pem); or letsEncrypt (production)"
+        case .rancher23: return "           # Rancher's own CA, fetched over SSH and pinned by checksum; or letsEncrypt (production)"
+        }
     }
 }

@@ -310,17 +310,44 @@ public struct SpecValidator: Sendable {
         check.warning("rancher.version", "Helm 2 and Tiller, which this profile installs Rancher with, are unsupported since 2020", fix: "today: profile current installs the charts as RKE2 HelmChart manifests")
     }
 
-    // MARK: TLS (peers.md P6: Let's Encrypt limits on cloudapp.azure.com)
+    // MARK: TLS (peers.md P6: Let's Encrypt limits on cloudapp.azure.com; rancher-api.md §6.1: agents verify the CA)
+
+    /// The Rancher issue where agents refuse a Let's Encrypt staging certificate and nodes never join.
+    static let stagingIssue = "rancher/rancher#19832"
 
     private func checkTLS(_ spec: ClusterSpec, _ check: inout Checker) {
-        guard spec.rancher.tls == .letsEncrypt else { return }
+        switch spec.rancher.tls {
+        case .private:
+            // Delivery as the tls-rancher-ingress and tls-ca Secrets rides on RKE2's manifests folder (profile current);
+            // 2.3's Helm 2 install has no such step, so Rancher's own CA, fetched over SSH and pinned, serves there.
+            if spec.profile == .rancher23 {
+                check.error("rancher.tls.source", "`private` delivers the certificate through the RKE2 servers' manifests folder, which profile rancher-2.3 (RKE1, Helm 2) does not have",
+                    fix: "use `source: rancher` (Rancher's own CA; Drover fetches it over SSH and pins its checksum)")
+            }
+        case .rancher:
+            return
+        case .letsEncrypt:
+            checkLetsEncrypt(spec, &check)
+        }
+    }
+
+    private func checkLetsEncrypt(_ spec: ClusterSpec, _ check: inout Checker) {
         let email = spec.rancher.letsEncryptEmail
         let parts = email.split(separator: "@")
         if parts.count != 2 || !parts[1].contains(".") || email.contains(" ") {
             check.error("rancher.tls.email", "`\(email.prefix(80))` is not an e-mail address", fix: "write the address Let's Encrypt should send expiry notices to")
         }
-        if spec.rancher.letsEncryptEnvironment == .production {
-            check.warning("rancher.tls.environment", "Let's Encrypt production limits certificates per registered domain, and every \(spec.rancher.location).cloudapp.azure.com name shares one limit with all Azure users", fix: "use `environment: staging` for trials, or `source: rancher`, or a custom domain")
+        switch spec.rancher.letsEncryptEnvironment {
+        case .staging:
+            // rancher-api.md §6.1: agents verify Rancher's certificate (agent-tls-mode strict from 2.9); a staging
+            // certificate chains to a root no trust store holds.
+            check.error("rancher.tls.environment",
+                "Let's Encrypt staging certificates chain to a root nobody trusts, so the agents on the nodes refuse Rancher's certificate and the cluster never forms (\(Self.stagingIssue))",
+                fix: "use `source: private` (the default: Drover's own CA, which Drover and every agent pin), or `environment: production`")
+        case .production:
+            check.warning("rancher.tls.environment",
+                "Let's Encrypt's Certificates per Registered Domain limit counts every \(spec.rancher.location).cloudapp.azure.com name together, shared with all Azure users, so issuance can fail with \"too many certificates already issued for \(spec.rancher.location).cloudapp.azure.com\"",
+                fix: "use `source: private` (the default), or a custom domain you own")
         }
     }
 

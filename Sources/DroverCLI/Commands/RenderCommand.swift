@@ -50,6 +50,12 @@ struct RenderCommand: AsyncParsableCommand {
         if let v = output(ResourceAddress(type: "drover.secret", name: "rancher-bootstrap"), "value") { secrets.bootstrapPassword = v }
         if let v = output(ResourceAddress(type: "rancher.registration_token", name: spec.cluster.name), "token") { secrets.registrationToken = v }
         if let v = output(ResourceAddress(type: "rancher.bootstrap", name: "rancher"), "caChecksum") { secrets.caChecksum = v }
+        if let v = output(ResourceAddress(type: "local.rke1_rancher", name: "rancher"), "caChecksum") { secrets.caChecksum = v }
+        let tls = ResourceAddress(type: Blueprint.tlsType, name: "rancher")
+        if let certificate = output(tls, "certificate"), let key = output(tls, "privateKey"), let ca = output(tls, "caCertificate") {
+            secrets.rancherTLS = RancherTLSMaterial(certificate: certificate, privateKey: key, caCertificate: ca)
+            secrets.caChecksum = output(tls, "caChecksum") ?? secrets.caChecksum
+        }
         var addresses: [String: String] = [:]
         for node in spec.clusterNodes {
             addresses[node.vmName] = output(ResourceAddress(type: "azure.public_ip", name: "k8s/\(node.vmName)"), "ipAddress")

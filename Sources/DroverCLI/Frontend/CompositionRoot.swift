@@ -12,7 +12,8 @@ import Foundation
 public enum CompositionRoot {
     /// What handlers are built from.
     public struct Environment: Sendable {
-        /// Where local tool files live (rancher-2.3's `cluster.yml`, the kubeconfigs): `.drover/` beside the state.
+        /// Where local tool files live (rancher-2.3's `cluster.yml`, the kubeconfigs, Rancher's CA `rancher-ca.pem`):
+        /// `.drover/` beside the state.
         public var workingDirectory: URL
         /// The process environment (credentials, `ARM_METADATA_HOSTNAME`, `DROVER_CA_FILE`, ...).
         public var variables: [String: String]
@@ -73,7 +74,15 @@ public enum CompositionRoot {
         registry.register(GeneratedSecretHandler())
         registry.register(NodeArtifactHandler(holdsSecrets: false))
         registry.register(NodeArtifactHandler(holdsSecrets: true))
-        registry.register(RKE1RancherHandler(workingDirectory: environment.workingDirectory.appendingPathComponent("rancher-2.3")))
+        // Rancher 2.3's own CA is read on a server over SSH (host keys pinned in .drover/known_hosts) and pinned.
+        let ssh = SSHRunner(knownHostsPath: environment.workingDirectory.appendingPathComponent("known_hosts").path)
+        registry.register(RKE1RancherHandler(
+            workingDirectory: environment.workingDirectory.appendingPathComponent("rancher-2.3"),
+            readCA: { node, inputs in
+                try await ssh.fetchRancherCA(
+                    from: SSHTarget(host: node.address, user: inputs.user, privateKeyPath: inputs.sshKeyPath), fqdn: inputs.hostname, legacyAPI: true)
+            }))
+        registry.register(RancherTLSHandler(caFile: environment.workingDirectory.appendingPathComponent(RancherTLSHandler.caFileName)))
         let azure = AzureProvider.register(into: &registry, environment: environment.azure)
         let rancher = RancherProvider.register(into: &registry, environment: environment.rancher)
         ResourceCatalog.declareMissing(in: &registry)

@@ -34,6 +34,7 @@ struct OperationRunner {
         _ engine: Engine, _ configuration: Configuration, mode: PlanMode, targets addresses: [ResourceAddress], planOnly: Bool, autoApprove: Bool,
         run: LockedRun
     ) async throws -> Outcome {
+        if mode == .apply { try await refreshBeforePlan(engine, configuration) }
         let plan = try await engine.plan(configuration, mode: mode, targets: Set(addresses))
         if options.json {
             for change in plan.changes where change.action != .noop { Console.json("change", JSONLines.Change(change)) }
@@ -61,6 +62,14 @@ struct OperationRunner {
             throw RunIncompleteError(failures: result.failures, skipped: result.skipped.count, notStarted: result.notStarted.count)
         }
         return .changes
+    }
+
+    /// Reads the resources whose `read` decides a change by itself (`Blueprint.readBeforePlan`: Rancher's serving
+    /// certificate is renewed within 30 days of expiry), so the plan shows that change and apply makes it.
+    private func refreshBeforePlan(_ engine: Engine, _ configuration: Configuration) async throws {
+        let addresses = Set(configuration.resources.keys.filter { Blueprint.readBeforePlan.contains($0.type) })
+        guard !addresses.isEmpty, try await engine.store.load().resources.keys.contains(where: addresses.contains) else { return }
+        _ = try await engine.refresh(only: addresses)
     }
 
     private func confirm(_ mode: PlanMode) throws {

@@ -6,6 +6,17 @@ public struct RancherInstall: Sendable, Equatable {
         case letsEncrypt(email: String, environment: String)
         /// Rancher's own self-signed CA (agents then pin its checksum).
         case rancher
+        /// A certificate Drover issued from its own CA, given to Rancher as the `tls-rancher-ingress` and `tls-ca`
+        /// Secrets (`RancherTLSMaterial`); agents pin that CA's checksum.
+        case `private`
+
+        /// Whether Rancher needs cert-manager: it issues Let's Encrypt certificates and Rancher's own CA through it;
+        /// a certificate given as a Secret needs no issuer (Rancher's chart: cert-manager only for `rancher` and
+        /// `letsEncrypt` ingress sources).
+        public var needsCertManager: Bool {
+            if case .private = self { return false }
+            return true
+        }
     }
 
     /// The load balancer FQDN Rancher answers on.
@@ -40,6 +51,12 @@ public struct RancherInstall: Sendable, Equatable {
             values["letsEncrypt"] = ["email": .string(email), "environment": .string(environment)]
         case .rancher:
             values["ingress"] = ["tls": ["source": "rancher"]]
+        case .private:
+            // The chart reads the serving certificate from Secret tls-rancher-ingress and, with privateCA, the CA from
+            // Secret tls-ca (key cacerts.pem), which Rancher then serves on /cacerts for the agents' checksum
+            // (kube-and-rancher-wire.md §C.8).
+            values["ingress"] = ["tls": ["source": "secret"]]
+            values["privateCA"] = true
         }
         return values
     }
@@ -49,6 +66,12 @@ public struct RancherInstall: Sendable, Equatable {
         HelmChartManifest(
             name: "cert-manager", chart: "cert-manager", repo: "https://charts.jetstack.io", version: certManagerVersion,
             targetNamespace: "cert-manager", values: ["crds": ["enabled": true]])
+    }
+
+    /// The HelmCharts the servers' manifests folder holds, each with its file name: cert-manager only where the TLS
+    /// source needs it (see `TLS.needsCertManager`), then Rancher.
+    public var charts: [(file: String, chart: HelmChartManifest)] {
+        (tls.needsCertManager ? [("drover-cert-manager.yaml", certManagerChart)] : []) + [("drover-rancher.yaml", rancherChart)]
     }
 
     /// The name of the Secret holding Rancher's secret values (`bootstrapPassword`).

@@ -58,21 +58,28 @@ public struct RKE2ServerBootstrap: Sendable {
         let externalIP = "ip=$(curl -sf -H Metadata:true '\(imds)') && [ -n \"$ip\" ] && echo \"node-external-ip: $ip\" >> \(Self.configPath)"
         let installRKE2 = "curl -sfL https://get.rke2.io | INSTALL_RKE2_VERSION=\(POSIXShell.quote(rke2Version)) INSTALL_RKE2_TYPE=server sh -"
         return CloudConfig(
-            writeFiles: [
-                WriteFile(path: Self.configPath, content: config(for: node)),
-                WriteFile(path: "\(Self.manifestsFolder)/drover-cert-manager.yaml", content: install.certManagerChart.rendered()),
-                WriteFile(path: "\(Self.manifestsFolder)/drover-rancher.yaml", content: install.rancherChart.rendered()),
-            ],
+            writeFiles: [WriteFile(path: Self.configPath, content: config(for: node))]
+                + install.charts.map { WriteFile(path: "\(Self.manifestsFolder)/\($0.file)", content: $0.chart.rendered()) },
             runcmd: [["sh", "-c", externalIP], ["sh", "-c", installRKE2]])
     }
 
-    /// The script a VM extension runs (in protected settings) once custom data is done: adds the cluster token and
-    /// Rancher's bootstrap password, then starts the RKE2 server. Running it twice changes nothing.
-    public func secretsScript(token: String, bootstrapPassword: String) -> String {
+    /// The file in the manifests folder holding Rancher's TLS Secrets (`tls: private`).
+    public static let tlsManifestFile = "drover-rancher-tls.yaml"
+
+    /// The script a VM extension runs (in protected settings) once custom data is done: adds the cluster token,
+    /// Rancher's bootstrap password and, with `tls: private`, Rancher's certificate, key and CA, then starts the RKE2
+    /// server. Running it twice changes nothing; running it with a renewed certificate replaces the Secret.
+    ///
+    /// The TLS Secrets go into RKE2's manifests folder rather than through `kubectl apply` after start: the script
+    /// runs before RKE2 does, and RKE2's deploy controller applies every file there at start and again whenever one
+    /// changes (docs.rke2.io, "Auto-Deploying Manifests"), so the Secrets exist before the Rancher HelmChart installs
+    /// and a renewed certificate reaches the cluster by rewriting the file.
+    public func secretsScript(token: String, bootstrapPassword: String, tls: RancherTLSMaterial? = nil) -> String {
         LinuxScript(log: "/var/log/drover-rke2-server.log") {
             LinuxScript.waitForCloudInit
             "grep -q '^token:' \(Self.configPath) || printf 'token: %s\\n' \(POSIXShell.quote(token)) >> \(Self.configPath)"
             LinuxScript.writeFile("\(Self.manifestsFolder)/drover-rancher-values.yaml", install.valuesSecret(bootstrapPassword: bootstrapPassword))
+            if let tls { LinuxScript.writeFile("\(Self.manifestsFolder)/\(Self.tlsManifestFile)", tls.secretsManifest) }
             "systemctl enable --now rke2-server.service"
         }.text
     }

@@ -48,22 +48,42 @@ public struct RKE1RancherHandler: ResourceHandler {
         }
     }
 
-    /// Where the cluster's files are.
+    /// Where the cluster's files are, and Rancher's own CA once read.
     public struct Outputs: Codable, Sendable, Equatable {
         /// The kubeconfig `rke up` wrote.
         public var kubeconfigPath: String
+        /// Rancher's self-signed CA, PEM, read on a server over SSH (`tls: rancher`), which Drover pins.
+        public var caCertificate: String?
+        /// Its checksum, the agents' `--ca-checksum` (rancher-api.md §6.1).
+        public var caChecksum: String?
+
+        /// Creates outputs.
+        public init(kubeconfigPath: String, caCertificate: String? = nil, caChecksum: String? = nil) {
+            self.kubeconfigPath = kubeconfigPath
+            self.caCertificate = caCertificate
+            self.caChecksum = caChecksum
+        }
     }
+
+    /// Reads Rancher's CA on a node (the composition root passes `SSHRunner.fetchRancherCA`; tests a stand-in).
+    public typealias CAReader = @Sendable (_ node: RKE1Node, _ inputs: Inputs) async throws -> RancherCA
 
     public let type = "local.rke1_rancher"
     /// The folder holding `cluster.yml` and what RKE writes beside it.
     public let workingDirectory: URL
     /// The PATH searched for `rke`, `helm` and `kubectl`.
     public let searchPath: String
+    /// Reads Rancher's own CA with `tls: rancher`; nil leaves the CA unread (and Rancher's calls unpinned).
+    public let readCA: CAReader?
 
     /// Creates the handler.
-    public init(workingDirectory: URL, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") {
+    public init(
+        workingDirectory: URL, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+        readCA: CAReader? = nil
+    ) {
         self.workingDirectory = workingDirectory
         self.searchPath = searchPath
+        self.readCA = readCA
     }
 
     public var replaceTriggers: Set<String> { ["hostname"] }
@@ -100,11 +120,25 @@ public struct RKE1RancherHandler: ResourceHandler {
         try await rkeUp(inputs, context)
         context.report("helm: installing cert-manager \(inputs.certManagerVersion) and Rancher \(inputs.rancherVersion)")
         try await runner(context).runAll(commands)
-        return Outputs(kubeconfigPath: kubeconfig.path)
+        return try await outputs(inputs, context)
     }
 
     public func read(_ inputs: Inputs, prior: Outputs?, context: OperationContext) async throws -> Observed<Inputs, Outputs>? {
-        FileManager.default.fileExists(atPath: kubeconfig.path) ? Observed(Outputs(kubeconfigPath: kubeconfig.path)) : nil
+        guard FileManager.default.fileExists(atPath: kubeconfig.path) else { return nil }
+        return Observed(Outputs(kubeconfigPath: kubeconfig.path, caCertificate: prior?.caCertificate, caChecksum: prior?.caChecksum))
+    }
+
+    /// The outputs once Rancher is installed: with `tls: rancher` its CA, read on a worker (where RKE1's ingress
+    /// controller answers on 443), retried while Rancher is still starting.
+    private func outputs(_ inputs: Inputs, _ context: OperationContext) async throws -> Outputs {
+        guard inputs.tls == "rancher", let readCA, let node = inputs.nodes.first(where: { $0.role == .worker }) ?? inputs.nodes.first else {
+            return Outputs(kubeconfigPath: kubeconfig.path)
+        }
+        let ca = try await context.wait(for: "Rancher's CA on \(node.address)", every: 10, timeout: 600) { () -> RancherCA? in
+            do { return try await readCA(node, inputs) } catch let error as CodedError where error.code == "NoRancherCA" { return nil }
+        }
+        context.report("pinned Rancher's CA (checksum \(ca.checksum.prefix(12))…)")
+        return Outputs(kubeconfigPath: kubeconfig.path, caCertificate: ca.pem, caChecksum: ca.checksum)
     }
 
     public func update(from old: Inputs, to new: Inputs, prior: Outputs, context: OperationContext) async throws -> Outputs {
@@ -115,7 +149,10 @@ public struct RKE1RancherHandler: ResourceHandler {
             // Helm 2 upgrades the release in place with the new version and values.
             _ = try await runner(context).run(cluster(new).rancherUpgradeCommand)
         }
-        return Outputs(kubeconfigPath: kubeconfig.path)
+        guard old.tls != new.tls || prior.caCertificate == nil else {
+            return Outputs(kubeconfigPath: kubeconfig.path, caCertificate: prior.caCertificate, caChecksum: prior.caChecksum)
+        }
+        return try await outputs(new, context)
     }
 
     public func delete(_ inputs: Inputs, prior: Outputs, context: OperationContext) async throws {

@@ -8,6 +8,12 @@ public struct RancherCA: Sendable, Equatable {
     /// Lowercase hex SHA-256 of the PEM with a trailing newline ensured (rancher-api.md §6.1, `CAChecksum()`).
     public var checksum: String
 
+    /// Creates a CA record.
+    public init(pem: String, checksum: String) {
+        self.pem = pem
+        self.checksum = checksum
+    }
+
     /// Where a server serves its CA: `/cacerts` from 2.6, the `cacerts` setting's JSON before.
     public static func url(fqdn: String, legacyAPI: Bool) -> String {
         "https://\(fqdn)\(legacyAPI ? "/v3/settings/cacerts" : "/cacerts")"

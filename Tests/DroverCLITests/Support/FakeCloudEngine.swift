@@ -1,6 +1,7 @@
 import DroverBlueprint
 import DroverCLI
 import DroverEngine
+import DroverNodes
 import DroverTestSupport
 import Foundation
 
@@ -8,12 +9,13 @@ import Foundation
 let fakeRegistrationToken = "fake-registration-token-0123456789"
 
 /// Every type of `drover`'s registry, answered by the recording fake but keeping the real handler's facts; the
-/// local artifact handlers are the real ones (they only render), behind a registration token Rancher would give.
+/// local artifact handlers and Rancher's private CA are the real ones (they only render or issue, writing no file),
+/// behind a registration token Rancher would give.
 func fakeCloudEngine(_ spec: ClusterSpec = .defaults(for: .current)) -> Engine {
     let real = CompositionRoot.registry(.forState(at: FileManager.default.temporaryDirectory.appendingPathComponent("unused").path))
     let cloud = RecordingCloud(extraOutputs: [
         "value", "name", "subnetId", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret", "ipAddress",
-        "fqdn", "principalId", "kubeconfigPath", "caChecksum", "clusterId", "path",
+        "fqdn", "principalId", "kubeconfigPath", "caChecksum", "clusterId", "path", "caCertificate",
     ])
     var registry = ProviderRegistry()
     for type in real.types {
@@ -26,6 +28,7 @@ func fakeCloudEngine(_ spec: ClusterSpec = .defaults(for: .current)) -> Engine {
     }
     registry.register(NodeArtifactHandler(holdsSecrets: false))
     registry.register(NodeArtifactHandler(holdsSecrets: true))
+    registry.register(RancherTLSHandler(caFile: nil))
     registry.register(FakeRegistrationToken(spec: spec, token: fakeRegistrationToken))
     registry.register(FakeRegistrationToken(spec: spec, token: fakeRegistrationToken, type: "rancher.windows_registration"))
     return Engine(registry: registry, store: InMemoryStateStore(), clock: ManualClock())
