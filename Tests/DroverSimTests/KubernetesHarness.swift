@@ -20,6 +20,18 @@ struct KubeHarness {
         return KubeHarness(simulator: simulator, endpoint: endpoint, clock: clock, directory: directory)
     }
 
+    /// Runs `body` against a fresh simulator and stops it afterwards, whatever happens.
+    static func with(_ body: (KubeHarness) async throws -> Void) async throws {
+        let harness = try await start()
+        do {
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
     func stop() async {
         await simulator.stop()
         try? FileManager.default.removeItem(at: directory)
