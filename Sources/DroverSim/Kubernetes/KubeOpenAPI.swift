@@ -10,8 +10,10 @@ import Foundation
 /// v2 (older kubectl, e.g. Debian's 1.20): an empty protobuf document, which decodes to a document without
 /// definitions, so client-side schema validation finds no schema and skips (§A.3 option b).
 enum KubeOpenAPI {
+    /// The empty protobuf document. Its Content-Type is a plain byte stream: the media type kubectl asks for contains
+    /// `@`, which Go's media-type parser rejects when it reads a response header.
     static func version2() -> SimResponse {
-        SimResponse(status: 200, headers: [("Content-Type", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")])
+        SimResponse(status: 200, headers: [("Content-Type", "application/octet-stream")])
     }
 
     static func version3Root() -> JSONValue {
