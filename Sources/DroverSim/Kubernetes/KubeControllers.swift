@@ -88,10 +88,10 @@ extension KubernetesCluster {
     private func reconcileDaemonSet(_ set: JSONValue) {
         var template = set.at("spec.template") ?? [:]
         var tolerations = template.at("spec.tolerations")?.array ?? []
-        for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable"] {
-            tolerations.append(["key": .string(key), "operator": "Exists", "effect": key.hasSuffix("unschedulable") ? "NoSchedule" : "NoExecute"])
+        for (key, effect) in [("node.kubernetes.io/not-ready", "NoExecute"), ("node.kubernetes.io/not-ready", "NoSchedule"),
+                              ("node.kubernetes.io/unreachable", "NoExecute"), ("node.kubernetes.io/unschedulable", "NoSchedule")] {
+            tolerations.append(["key": .string(key), "operator": "Exists", "effect": .string(effect)])
         }
-        tolerations.append(["key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoSchedule"])
         template.set("spec.tolerations", .array(tolerations))
         let nodes = list(KubeCatalog.nodes, namespace: nil).filter { KubeScheduler.rejection(template, $0) == nil }
         let pods = owned(KubeCatalog.pods, by: set)

@@ -75,8 +75,7 @@ public actor KubernetesCluster: DownstreamCluster {
 
     /// Removes every object and ends every watch.
     public func tearDown() {
-        for watcher in watchers.values { watcher.continuation.finish() }
-        watchers = [:]
+        closeWatches()
         objects = [:]
         history = []
         persist()
@@ -90,6 +89,25 @@ public actor KubernetesCluster: DownstreamCluster {
         advanceKubelets()
         runCronJobs()
         reconcile()
+    }
+
+    /// Ends every open watch (the server is going away).
+    public func closeWatches() {
+        for watcher in watchers.values { watcher.continuation.finish() }
+        watchers = [:]
+    }
+
+    /// A factory for the Rancher simulator: one in-memory cluster per Rancher cluster, or one folder per cluster id
+    /// under `directory`. A cluster folder whose `objects.json` cannot be read stops the simulator, naming the file.
+    public static func factory(clock: any SimClock, directory: URL? = nil) -> DownstreamClusterFactory {
+        { id, _, distribution in
+            do {
+                return try KubernetesCluster(id: id, distribution: distribution, clock: clock,
+                                             directory: directory?.appendingPathComponent(id))
+            } catch {
+                preconditionFailure("\(error)")
+            }
+        }
     }
 
     /// Suspends until a watch on `resource` (`nodes`, `deployments.apps`) is open (tests drive the clock once kubectl
@@ -118,16 +136,15 @@ public actor KubernetesCluster: DownstreamCluster {
     func commit(_ type: KubeResourceType, _ key: KubeObjectKey, _ object: JSONValue?) -> JSONValue? {
         let old = objects[key]
         revision += 1
+        let version = JSONValue.string(String(revision))
         var stored = object
-        if object == nil, var gone = old {
-            gone.set("metadata.resourceVersion", .string(String(revision)))
+        stored?.set("metadata.resourceVersion", version)
+        objects[key] = stored
+        if stored == nil, var gone = old {
+            gone.set("metadata.resourceVersion", version)
             notify(type: type, old: old, new: nil, deleted: gone)
-            objects[key] = nil
-        } else if var stored2 = object {
-            stored2.set("metadata.resourceVersion", .string(String(revision)))
-            objects[key] = stored2
-            stored = stored2
-            notify(type: type, old: old, new: stored2, deleted: nil)
+        } else if let stored {
+            notify(type: type, old: old, new: stored, deleted: nil)
         }
         persist()
         return stored

@@ -56,6 +56,7 @@ public final class KubernetesSimulator: Sendable {
     /// Stops the listener and the ticker; the folder stays.
     public func stop() async {
         await ticker.stop()
+        await cluster.closeWatches()
         for listener in await listeners.take() { await listener.stop() }
         await cluster.persist()
     }
