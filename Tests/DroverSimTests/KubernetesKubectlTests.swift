@@ -279,4 +279,20 @@ struct KubernetesKubectlTests {
             }
         }
     }
+
+    @Test func kubeconfigIsPrivateAndAWrongTokenIsRefused() async throws {
+        try await KubeHarness.with { sim in
+            let mode = try FileManager.default.attributesOfItem(atPath: sim.endpoint.kubeconfigPath)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600)
+            let good = try String(contentsOfFile: sim.endpoint.kubeconfigPath, encoding: .utf8)
+            let token = try #require(good.split(separator: "\n").first { $0.contains("token:") })
+            let forged = good.replacingOccurrences(of: String(token), with: "    token: drover-sim-forged")
+            let forgedPath = try sim.file("forged-kubeconfig", forged)
+            let command = KubeHarness.kubectl + ["--kubeconfig", forgedPath, "--cache-dir", sim.directory.appendingPathComponent("cache2").path,
+                                                 "get", "nodes"]
+            let output = try await KubeHarness.run(command, environment: ["HOME": sim.directory.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"], stdin: nil)
+            #expect(output.status != 0)
+            #expect(output.stderr.contains("You must be logged in to the server"), "\(output)")
+        }
+    }
 }
