@@ -59,6 +59,18 @@ struct KubeHarness {
         return try await Self.run(command, environment: environment, stdin: stdin)
     }
 
+    /// Runs kubectl and, once it watches `resource`, `drive` (e.g. the kubelet turning Ready); answers kubectl's output.
+    /// If kubectl ends without ever watching, `drive` does not run and its output says why.
+    func kubectl(_ arguments: [String], whileWatching resource: String, drive: () async throws -> Void) async throws -> Output {
+        let cluster = self.cluster
+        let run = Task {
+            defer { Task { await cluster.releaseWatchWaiters() } }
+            return try await kubectl(arguments)
+        }
+        if await cluster.waitForWatch(on: resource) { try await drive() }
+        return try await run.value
+    }
+
     /// Writes `text` to a file in the test folder and returns its path (for `apply -f`).
     func file(_ name: String, _ text: String) throws -> String {
         let url = directory.appendingPathComponent(name)

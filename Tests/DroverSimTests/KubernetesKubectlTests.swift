@@ -174,12 +174,14 @@ struct KubernetesKubectlTests {
     @Test func waitReturnsWhenTheKubeletReportsReadyOnTheClock() async throws {
         try await KubeHarness.with { sim in
             try await sim.register(.windows("win-2019", build: "10.0.17763", ip: "10.0.0.7", ready: false))
-            async let waited = sim.kubectl(["wait", "--for=condition=Ready", "node/win-2019", "--timeout=60s"])
-            await sim.cluster.waitForWatch(on: "nodes")
-            sim.clock.advance(by: 95)
-            await sim.cluster.tick()
-            try await sim.setReady("win-2019", true)
-            let output = try await waited
+            var drove = false
+            let output = try await sim.kubectl(["wait", "--for=condition=Ready", "node/win-2019", "--timeout=60s"], whileWatching: "nodes") {
+                sim.clock.advance(by: 95)
+                await sim.cluster.tick()
+                try await sim.setReady("win-2019", true)
+                drove = true
+            }
+            #expect(drove, "kubectl never opened its watch: \(output)")
             #expect(output.status == 0 && output.stdout.contains("node/win-2019 condition met"), "\(output)")
         }
     }

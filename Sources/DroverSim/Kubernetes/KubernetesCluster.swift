@@ -19,6 +19,7 @@ public actor KubernetesCluster: DownstreamCluster {
     var history: [KubeWatchEvent] = []
     var watchers: [UUID: KubeWatcher] = [:]
     var watchWaiters: [(resource: String, continuation: CheckedContinuation<Void, Never>)] = []
+    var watchWaitersReleased = false
     var reconciling = false
 
     /// How many events a watch can resume from before it gets 410 Expired.
@@ -110,11 +111,25 @@ public actor KubernetesCluster: DownstreamCluster {
         }
     }
 
-    /// Suspends until a watch on `resource` (`nodes`, `deployments.apps`) is open (tests drive the clock once kubectl
-    /// is really waiting).
-    public func waitForWatch(on resource: String) async {
-        if watchers.values.contains(where: { $0.type.qualifiedName == resource }) { return }
-        await withCheckedContinuation { watchWaiters.append((resource, $0)) }
+    /// Suspends until a watch on `resource` (`nodes`, `deployments.apps`) is open, or ``releaseWatchWaiters()`` is
+    /// called; answers whether such a watch is open (tests move the clock once kubectl is really waiting).
+    @discardableResult
+    public func waitForWatch(on resource: String) async -> Bool {
+        if !watchWaitersReleased, !hasWatch(on: resource) {
+            await withCheckedContinuation { watchWaiters.append((resource, $0)) }
+        }
+        return hasWatch(on: resource)
+    }
+
+    /// Wakes every ``waitForWatch(on:)`` caller, now and later (the client it waited for has gone).
+    public func releaseWatchWaiters() {
+        watchWaitersReleased = true
+        for waiter in watchWaiters { waiter.continuation.resume() }
+        watchWaiters = []
+    }
+
+    private func hasWatch(on resource: String) -> Bool {
+        watchers.values.contains { $0.type.qualifiedName == resource }
     }
 
     /// The stored object, if any (for tests and the simulators that embed this one).
