@@ -14,7 +14,8 @@ struct KubeHarness {
 
     static func start() async throws -> KubeHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("drover-kube-\(UUID().uuidString)")
-        let clock = ManualClock()
+        // Today, so that ages kubectl computes itself (describe's events) agree with the server's.
+        let clock = ManualClock(start: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         let simulator = try KubernetesSimulator(directory: directory, clock: clock)
         let endpoint = try await simulator.start()
         return KubeHarness(simulator: simulator, endpoint: endpoint, clock: clock, directory: directory)

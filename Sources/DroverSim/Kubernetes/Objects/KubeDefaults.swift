@@ -35,6 +35,9 @@ enum KubeDefaults {
             if object.at("spec.schedulerName") == nil { object.set("spec.schedulerName", "default-scheduler") }
         case "Deployment", "StatefulSet", "ReplicaSet":
             if object.at("spec.replicas") == nil { object.set("spec.replicas", 1) }
+            if type.kind == "Deployment", object.at("spec.strategy.type") == nil {
+                object.set("spec.strategy", ["type": "RollingUpdate", "rollingUpdate": ["maxSurge": "25%", "maxUnavailable": "25%"]])
+            }
         case "Job":
             for (field, value) in [("completions", 1), ("parallelism", 1), ("backoffLimit", 6)] as [(String, Int64)]
             where object.at("spec.\(field)") == nil {

@@ -65,13 +65,21 @@ extension KubernetesCluster {
             } else if failure != nil {
                 state = ["waiting": ["reason": "PodInitializing"]]
             }
-            containerStatuses.append(["name": container["name"] ?? "", "image": .string(image), "ready": .bool(state["running"] != nil && failure == nil),
-                                      "restartCount": 0, "started": .bool(state["running"] != nil), "state": state])
+            var containerStatus: JSONValue = ["name": container["name"] ?? "", "image": .string(image), "restartCount": 0,
+                                              "ready": .bool(state["running"] != nil && failure == nil), "started": .bool(state["running"] != nil),
+                                              "state": state]
+            if state["running"] != nil {
+                containerStatus["containerID"] = .string("containerd://" + KubeNames.templateHash(.string("\(pod.uid)\(image)")))
+                containerStatus["imageID"] = .string(image)
+            }
+            containerStatuses.append(containerStatus)
         }
         let running = failure == nil
         if running { record(pod, type: "Normal", reason: "Started", message: "Started container \(containerStatuses.first?["name"]?.string ?? "")", component: "kubelet") }
         status["phase"] = running ? "Running" : "Pending"
-        status["podIP"] = .string(podIP(pod, node: node))
+        let ip = podIP(pod, node: node)
+        status["podIP"] = .string(ip)
+        status["podIPs"] = [["ip": .string(ip)]]
         status["containerStatuses"] = .array(containerStatuses)
         status["conditions"] = [condition("PodScheduled", true, "", ""), condition("Initialized", true, "", ""),
                                 condition("ContainersReady", running, running ? "" : "ContainersNotReady", ""),
