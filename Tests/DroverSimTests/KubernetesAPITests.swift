@@ -163,6 +163,35 @@ struct KubernetesAPITests {
         #expect(types == ["ADDED", "DELETED"])
     }
 
+    @Test func watchFromAVersionOlderThanTheHistoryIsExpired() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("drover-kube-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try KubernetesCluster(id: "c", clock: clock, directory: directory)
+        var versions: [String] = []
+        for name in ["a", "b"] {
+            var map = Self.configMap
+            map.set("metadata.name", .string(name))
+            let created = await first.handle(SimRequest(method: "POST", path: "/api/v1/namespaces/default/configmaps", body: map.encoded()))
+            versions.append(try JSONValue.parse(created.body).at("metadata.resourceVersion")?.string ?? "")
+        }
+        // A restarted server keeps its objects but not its event history.
+        let restarted = try KubernetesCluster(id: "c", clock: clock, directory: directory)
+        let response = await restarted.handle(SimRequest(method: "GET", path: "/api/v1/namespaces/default/configmaps",
+                                                         query: ["watch": "true", "resourceVersion": versions[0]]))
+        var events: [JSONValue] = []
+        for await chunk in try #require(response.stream) { events.append(try JSONValue.parse(chunk)) }
+        #expect(events.count == 1)
+        #expect(events.first?["type"] == "ERROR")
+        #expect(events.first?.at("object.code") == 410 && events.first?.at("object.reason") == "Expired")
+        let current = await restarted.handle(SimRequest(method: "GET", path: "/api/v1/namespaces/default/configmaps",
+                                                        query: ["watch": "true", "resourceVersion": versions[1], "timeoutSeconds": "1"]))
+        clock.advance(by: 2)
+        await restarted.tick()
+        var none = 0
+        for await _ in try #require(current.stream) { none += 1 }
+        #expect(none == 0, "a watch from the current version waits for changes")
+    }
+
     @Test func tablesHaveEveryColumnAndRowMetadata() async throws {
         _ = await send("POST", "/api/v1/nodes", KubeNodeFixture.windows("win-1", build: "10.0.20348", ip: "10.0.0.9").object)
         let table = await send("GET", "/api/v1/nodes", accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json")

@@ -61,7 +61,8 @@ extension KubernetesCluster {
             for object in list(type, namespace: namespace) where watcher.selects(object) {
                 continuation.yield(KubeWatcher.frame("ADDED", object))
             }
-        } else if let oldest = history.first?.revision, since < oldest - 1, revision > since {
+        } else if since < revision, since < (history.first?.revision ?? revision + 1) - 1 {
+            // The history (kept in memory only) no longer reaches back to `since`: the client must list again.
             continuation.yield(KubeWatcher.frame("ERROR", KubeStatusError.expired(String(since)).status))
             continuation.finish()
             return watchResponse(stream)
