@@ -186,6 +186,23 @@ struct KubernetesKubectlTests {
         }
     }
 
+    @Test func getWatchPrintsTableRowsAsTheNodeChanges() async throws {
+        try await KubeHarness.with { sim in
+            try await sim.register(.linux("cp-1"))
+            try await sim.register(.windows("win-2019", build: "10.0.17763", ip: "10.0.0.7", ready: false))
+            let output = try await sim.kubectl(["get", "nodes", "-w"], whileWatching: "nodes") {
+                try await sim.setReady("win-2019", true)
+                await sim.cluster.closeWatches() // the server ends the watch; kubectl then exits
+            }
+            #expect(Self.rows(output.stdout) == [
+                "NAME STATUS ROLES AGE VERSION",
+                "cp-1 Ready control-plane,etcd,master,worker 0s v1.31.9+rke2r1",
+                "win-2019 NotReady worker 0s v1.31.9",
+                "win-2019 Ready worker 0s v1.31.9",
+            ], "\(output)")
+        }
+    }
+
     @Test func waitIgnoresOtherNodesThatAreReady() async throws {
         try await KubeHarness.with { sim in
             try await sim.register(.linux("cp-1"))

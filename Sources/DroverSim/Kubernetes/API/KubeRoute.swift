@@ -66,7 +66,7 @@ extension KubernetesCluster {
         switch (request.method, name) {
         case ("GET", nil):
             if ["true", "1"].contains(request.query["watch"]) {
-                return try openWatch(type, namespace: namespace, query: request.query)
+                return try openWatch(type, namespace: namespace, query: request.query, table: wantsTable)
             }
             return try listResponse(type, namespace: namespace, query: request.query, table: wantsTable)
         case ("GET", let name?):

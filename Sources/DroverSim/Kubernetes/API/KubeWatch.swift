@@ -17,6 +17,8 @@ struct KubeWatcher: Sendable {
     let fields: FieldSelector
     let deadline: Date?
     let bookmarks: Bool
+    /// Whether the client asked for Table objects (`kubectl get -w`, §A.5): each event then carries a one-row Table.
+    let table: Bool
     let continuation: AsyncStream<Data>.Continuation
 
     func selects(_ object: JSONValue?) -> Bool {
@@ -25,19 +27,25 @@ struct KubeWatcher: Sendable {
         return labels.matches(object.labels) && fields.matches(object)
     }
 
-    /// The event line for a change: an object entering the selection is ADDED, leaving it is DELETED (§A.7 framing).
-    func line(for event: KubeWatchEvent) -> Data? {
+    /// The change as this watch sees it: an object entering the selection is ADDED, leaving it is DELETED (§A.7).
+    func change(_ event: KubeWatchEvent) -> (type: String, object: JSONValue)? {
         let before = selects(event.old), after = selects(event.new)
-        if let deleted = event.deleted, before { return Self.frame("DELETED", deleted) }
+        if let deleted = event.deleted, before { return ("DELETED", deleted) }
         switch (before, after) {
-        case (false, true): return Self.frame("ADDED", event.new!)
-        case (true, true): return Self.frame("MODIFIED", event.new!)
+        case (false, true): return ("ADDED", event.new!)
+        case (true, true): return ("MODIFIED", event.new!)
         case (true, false):
             var last = event.new!
             last.set("metadata.resourceVersion", .string(String(event.revision)))
-            return Self.frame("DELETED", last)
+            return ("DELETED", last)
         default: return nil
         }
+    }
+
+    /// Streams one event, as the object or as its Table row.
+    func send(_ type: String, _ object: JSONValue, now: Date) {
+        let revision = Int64(object.at("metadata.resourceVersion")?.string ?? "") ?? 0
+        continuation.yield(Self.frame(type, table ? KubeTables.table(self.type, [object], revision: revision, now: now) : object))
     }
 
     /// `{"type":…,"object":…}` and a newline: one JSON object per event.
@@ -49,17 +57,17 @@ struct KubeWatcher: Sendable {
 extension KubernetesCluster {
     /// Opens a watch (`?watch=true`): from `resourceVersion` (history replay), or with ADDED events for what exists
     /// when it is empty or `0`; 410 Expired as an ERROR event when the history no longer reaches back that far.
-    func openWatch(_ type: KubeResourceType, namespace: String?, query: [String: String]) throws(KubeStatusError) -> SimResponse {
+    func openWatch(_ type: KubeResourceType, namespace: String?, query: [String: String], table: Bool) throws(KubeStatusError) -> SimResponse {
         let labels = try LabelSelector(parsing: query["labelSelector"] ?? "")
         let fields = try FieldSelector(parsing: query["fieldSelector"] ?? "")
         let deadline = query["timeoutSeconds"].flatMap(Double.init).map { clock.now().addingTimeInterval($0) }
         let (stream, continuation) = AsyncStream.makeStream(of: Data.self)
         let watcher = KubeWatcher(type: type, namespace: namespace, labels: labels, fields: fields, deadline: deadline,
-                                  bookmarks: query["allowWatchBookmarks"] == "true", continuation: continuation)
+                                  bookmarks: query["allowWatchBookmarks"] == "true", table: table, continuation: continuation)
         let since = query["resourceVersion"].flatMap { Int64($0) } ?? 0
         if since == 0 {
             for object in list(type, namespace: namespace) where watcher.selects(object) {
-                continuation.yield(KubeWatcher.frame("ADDED", object))
+                watcher.send("ADDED", object, now: clock.now())
             }
         } else if since < revision, since < (history.first?.revision ?? revision + 1) - 1 {
             // The history (kept in memory only) no longer reaches back to `since`: the client must list again.
@@ -68,7 +76,7 @@ extension KubernetesCluster {
             return watchResponse(stream)
         } else {
             for event in history where event.revision > since && event.type == type {
-                if let line = watcher.line(for: event) { continuation.yield(line) }
+                if let change = watcher.change(event) { watcher.send(change.type, change.object, now: clock.now()) }
             }
         }
         let id = UUID()
@@ -96,7 +104,7 @@ extension KubernetesCluster {
         history.append(event)
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
         for watcher in watchers.values where watcher.type == type {
-            if let line = watcher.line(for: event) { watcher.continuation.yield(line) }
+            if let change = watcher.change(event) { watcher.send(change.type, change.object, now: clock.now()) }
         }
     }
 
