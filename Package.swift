@@ -4,6 +4,7 @@
 // Modules depend one way (see docs/architecture.md):
 //   drover ─► DroverCLI ─► DroverBlueprint ─► DroverNodes ─► DroverEngine
 //              DroverCLI ─► DroverAzure ─► DroverHTTP ─► DroverEngine (the composition root registers the providers)
+//              DroverCLI ─► DroverRancher ─► DroverHTTP ─► DroverEngine
 // DroverEngine knows no provider, no HTTP and no Azure or Rancher word.
 import PackageDescription
 
@@ -98,6 +99,10 @@ let package = Package(
         /// handlers of every azure.* and graph.* resource type.
         .target(name: "DroverAzure", dependencies: ["DroverEngine", "DroverHTTP"]),
 
+        /// Rancher: waiting for the server in stages, bootstrap, the custom cluster (RKE1 and RKE2), registration,
+        /// readiness and kubeconfig, as the handlers of every rancher.* resource type. Yams only to merge kubeconfigs.
+        .target(name: "DroverRancher", dependencies: ["DroverEngine", "DroverHTTP", .product(name: "Yams", package: "Yams")]),
+
         // MARK: Simulators
 
         /// Simulated Azure (Entra ID token endpoint, ARM, Microsoft Graph) over TLS; standalone, imports no Drover module.
@@ -113,8 +118,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // The Rancher simulator reads Rancher's CRD schema (YAML) at run time.
+                .product(name: "Yams", package: "Yams"),
             ],
-            // Microsoft's official definitions (MIT, see Resources/openapi/LICENSE-NOTICE.md), read at run time.
+            // Microsoft's and Rancher's official definitions (see Resources/openapi/LICENSE-NOTICE.md), read at run time.
             resources: [.copy("Resources/openapi")]
         ),
 
@@ -124,8 +131,8 @@ let package = Package(
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverPlacement", "DroverPlacementNet",
-                "DroverSim",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverRancher", "DroverPlacement",
+                "DroverPlacementNet", "DroverSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -186,7 +193,12 @@ let package = Package(
             dependencies: ["DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DroverAzureTests",
-            dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["DroverAzure", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "DroverTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "DroverRancherTests",
+            dependencies: ["DroverRancher", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "DroverTestSupport", "Yams"],
+            // Golden files and the CRD schema are read through #filePath, not bundled.
+            exclude: ["Golden", "Schemas"]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
@@ -214,7 +226,7 @@ let package = Package(
             dependencies: ["DroverAzure", "DroverSim", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverSimTests",
-            dependencies: ["DroverSim", "DroverTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            dependencies: ["DroverSim", "DroverTestSupport", "Yams", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "X509", package: "swift-certificates")],
             // Official example copies, read through #filePath; not bundled.

@@ -58,6 +58,24 @@ public final class ManualClock: EngineClock, @unchecked Sendable {
     }
 }
 
+/// An engine clock whose sleeps return at once and move the time forward; records every sleep (for handlers that
+/// poll: a ten-minute wait runs in milliseconds).
+public final class SkippingClock: EngineClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds = 0.0
+    private var recorded: [Double] = []
+    public init() {}
+    public func now() -> Double { lock.withLock { seconds } }
+    public func sleep(seconds duration: Double) async throws {
+        lock.withLock {
+            seconds += duration
+            recorded.append(duration)
+        }
+    }
+    /// Every sleep so far, in order.
+    public var sleeps: [Double] { lock.withLock { recorded } }
+}
+
 /// A one-shot gate: `wait()` suspends until `open()`; `waitUntilWaiting()` lets the test know someone is blocked.
 public actor Gate {
     public init() {}

@@ -142,11 +142,11 @@ import Testing
     }
 
     @Test func writesArePacedWhenTheBudgetRunsLow() async throws {
-        try await withAzure(respond: { _ in .json(200, Self.succeeded, headers: [("x-ms-ratelimit-remaining-subscription-writes", "5")]) }) { azure in
+        try await withAzure(respond: { _ in .json(200, Self.succeeded, headers: [("x-ms-ratelimit-remaining-subscription-writes", "1")]) }) { azure in
             for _ in 0..<3 {
                 _ = try await azure.arm.put(Self.path, apiVersion: "2024-03-01", body: ["location": "eastus"], as: Resource.self, context: azure.context())
             }
-            // The first write learns the budget is low; the next two wait 3 s each.
+            // The first write learns one write is left (kept in reserve); the next two wait 3 s each for a refill.
             #expect(azure.clock.sleeps == [3, 3])
         }
     }

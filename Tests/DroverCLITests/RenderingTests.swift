@@ -51,7 +51,7 @@ func fakeRegistry() -> ProviderRegistry {
         #expect(!text.contains("Correct-Horse-42"))
         #expect(text.contains("adminPassword"))
         #expect(text.contains("(sensitive)"))
-        #expect(text.contains("Plan: 42 to add, 0 to change, 1 to destroy."))
+        #expect(text.contains("Plan: 45 to add, 0 to change, 1 to destroy."))
     }
 
     /// Every action at once: update (nested and sensitive fields), replace with the forcing field, delete, create.

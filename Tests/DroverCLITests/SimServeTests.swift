@@ -46,7 +46,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let (process, lines) = try serve(drover, ["--dir", "world", "--time-scale", "0", "--env-file", "sim.env"], lines: 7)
         defer { if process.isRunning { process.terminate() } }
-        #expect(lines.count == 7)
+        #expect(lines.count == 8)
         var values: [String: String] = [:]
         for line in lines {
             #expect(line.hasPrefix("export "))
@@ -54,7 +54,7 @@ import Testing
             values[String(pair[0])] = String(pair[1]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
         }
         #expect(Set(values.keys) == ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_SUBSCRIPTION_ID",
-                                     "ARM_METADATA_HOSTNAME", "DROVER_CA_FILE", "DROVER_SIM_INVENTORY_URL"])
+                                     "ARM_METADATA_HOSTNAME", "DROVER_CA_FILE", "DROVER_SIM_INVENTORY_URL", "DROVER_SIM_TIME_SCALE"])
         let envFile = dir.appendingPathComponent("sim.env").path
         #expect(try String(contentsOfFile: envFile, encoding: .utf8) == lines.joined(separator: "\n") + "\n")
         #expect(try FileManager.default.attributesOfItem(atPath: envFile)[.posixPermissions] as? Int == 0o600)
@@ -84,7 +84,7 @@ import Testing
         defer { if process.isRunning { process.terminate() } }
         let object = try JSONSerialization.jsonObject(with: Data(try #require(lines.first).utf8)) as? [String: String]
         #expect(object?["ARM_METADATA_HOSTNAME"]?.hasPrefix("127.0.0.1:") == true)
-        #expect(object?.count == 7)
+        #expect(object?.count == 8)
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

@@ -38,6 +38,12 @@ import Testing
         let applied = try await drover.run(["apply", "--auto-approve"] + targets)
         #expect(applied.status == 0, "\(applied.stderr)\n\(applied.stdout.suffix(2000))")
         #expect(applied.stdout.contains("Apply complete!"))
+        // The apply was recorded as it went: the timeline reads it back, with the VM waits on the critical path.
+        let timeline = try await drover.run(["timeline"])
+        #expect(timeline.status == 0, "\(timeline.stderr)")
+        #expect(timeline.stdout.contains("Critical path") && timeline.stdout.contains("azure.virtual_machine/k8s/"), "\(timeline.stdout)")
+        let chart = try String(contentsOf: drover.directory.appendingPathComponent(".drover/timeline.svg"), encoding: .utf8)
+        #expect(chart.hasPrefix("<svg") && chart.contains("azure.role_assignment/k8s/contributor"))
 
         let writes = simulator.requestLog.all.filter { $0.service != "login" && $0.method != "GET" }.count
         let again = try await drover.run(["apply", "--auto-approve"] + targets)

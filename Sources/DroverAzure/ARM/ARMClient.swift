@@ -118,15 +118,21 @@ public struct ARMClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            try await pacer.beforeWrite(sleep: Self.sleeper(context))
+            // Deletes have a budget of their own, fifteen times larger (azure-api.md §3.2); only writes are paced.
+            let paced = method != "DELETE"
+            if paced { try await pacer.beforeWrite(clock: context.clock, sleep: Self.sleeper(context)) }
+            let response: HTTPResponse
             do {
-                let response = try await send(method, url(path, apiVersion: apiVersion, query: query), body: body, context: context)
-                await pacer.observe(response)
-                return response
-            } catch let error as CodedError where Self.busyCodes.contains(error.code) && attempt < 30 {
-                context.report("\(error.code); trying again")
+                response = try await send(method, url(path, apiVersion: apiVersion, query: query), body: body, context: context)
+            } catch {
+                if paced { await pacer.observe(nil, at: context.clock.now()) }
+                guard let coded = error as? CodedError, Self.busyCodes.contains(coded.code), attempt < 30 else { throw error }
+                context.report("\(coded.code); trying again")
                 try await context.sleep(seconds: min(60, 5 * Double(attempt)))
+                continue
             }
+            if paced { await pacer.observe(response, at: context.clock.now()) }
+            return response
         }
     }
 

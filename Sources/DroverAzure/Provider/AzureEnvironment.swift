@@ -49,6 +49,12 @@ public struct AzureEnvironment: Sendable {
     var effectiveMetadataHost: String? { nonEmpty(metadataHost) ?? nonEmpty(variables["ARM_METADATA_HOSTNAME"]) }
     /// The extra CA bundle in effect: the spec's, else `DROVER_CA_FILE`.
     var effectiveCAFile: String? { nonEmpty(extraCAFile) ?? nonEmpty(variables["DROVER_CA_FILE"]) }
+    /// Real seconds per service second: `DROVER_SIM_TIME_SCALE` (printed by `drover sim serve`, set by `--simulate`)
+    /// against a simulator that runs faster than Azure, else 1. The write pacer spaces writes on this scale.
+    var serviceTimeScale: Double {
+        guard let text = nonEmpty(variables["DROVER_SIM_TIME_SCALE"]), let scale = Double(text), scale > 0 else { return 1 }
+        return scale
+    }
     /// The subscription given by the spec or the environment, if any.
     var givenSubscription: String? {
         nonEmpty(subscriptionId) ?? nonEmpty(variables["AZURE_SUBSCRIPTION_ID"]) ?? nonEmpty(variables["ARM_SUBSCRIPTION_ID"])

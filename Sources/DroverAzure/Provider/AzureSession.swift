@@ -85,7 +85,9 @@ public actor AzureSession {
                 nothingApplied: true)
         }
         return Services(
-            arm: ARMClient(cloud: cloud, subscriptionId: subscription, transport: transport, credentials: credentials),
+            arm: ARMClient(
+                cloud: cloud, subscriptionId: subscription, transport: transport, credentials: credentials,
+                pacer: WritePacer(serviceTimeScale: environment.serviceTimeScale)),
             graph: GraphClient(cloud: cloud, transport: transport, credentials: credentials), credentials: credentials)
     }
 

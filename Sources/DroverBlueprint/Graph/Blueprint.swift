@@ -165,26 +165,44 @@ public struct Blueprint: Sendable {
 
         // Stage 6: the hybrid custom cluster.
         if spec.cluster.nodePools.contains(where: { $0.os == .windows }), spec.admin.windowsPassword == nil { resources.append(secret("windows-admin")) }
+        // Every rancher.* resource after the bootstrap reaches Rancher with its URL and Drover's API token (the token's
+        // reference orders them after the bootstrap; the URL is known at plan time).
+        let rancherURL = Value.string("https://\(spec.rancher.fqdn)"), rancherToken = ref("rancher.bootstrap", rancherKey, "token")
+        let clusterAPI = Value.string(spec.profile == .current ? "provisioning.cattle.io/v1" : "v3")
+        let clusterId = ref("rancher.cluster", spec.cluster.name)
+        let group = spec.cluster.resourceGroup
         resources.append(DesiredResource(ResourceAddress(type: "rancher.cluster", name: spec.cluster.name), inputs: [
-            "name": .string(spec.cluster.name), "api": .string(spec.profile == .current ? "provisioning.cattle.io/v1" : "v3"),
+            "url": rancherURL, "name": .string(spec.cluster.name), "api": clusterAPI,
             "kubernetesVersion": .string(spec.cluster.kubernetesVersion),
             "cni": ["plugin": .string(spec.cluster.cni.plugin.rawValue), "vxlanVNI": .number(Double(spec.cluster.cni.vxlanVNI)), "vxlanPort": .number(Double(spec.cluster.cni.vxlanPort))],
             "windowsPreferedCluster": .bool(spec.profile == .rancher23),
-            "rancherToken": ref("rancher.bootstrap", rancherKey, "token"),
+            "rancherToken": rancherToken,
             "cloudCredential": [
                 "clientId": ref("graph.application", appName, "appId"), "clientSecret": ref("graph.client_secret", appName, "secret"),
                 "tenantId": .string(spec.azure.tenantId), "subscriptionId": .string(spec.azure.subscriptionId),
             ],
+            // The cloud provider's view of the nodes' network (names as stage 1 derives them).
+            "azure": [
+                "resourceGroup": .string(group), "location": .string(spec.cluster.location), "vnetName": .string("\(group)-vnet"),
+                "subnetName": .string("\(group)-subnet"), "securityGroupName": .string("\(group)-nsg"),
+            ],
         ], dependsOn: [ResourceAddress(type: "azure.role_assignment", name: "\(clusterKey)/contributor")]))
-        resources.append(DesiredResource(ResourceAddress(type: "rancher.registration_token", name: spec.cluster.name), inputs: ["clusterId": ref("rancher.cluster", spec.cluster.name)]))
+        resources.append(DesiredResource(ResourceAddress(type: "rancher.registration_token", name: spec.cluster.name), inputs: [
+            "url": rancherURL, "rancherToken": rancherToken, "clusterId": clusterId, "api": clusterAPI,
+        ]))
 
         // Stage 7: with `joinMethod: extension` VMs are created early and join by extension once the registration
         // token exists; with `customData` (the seed's way) the command is in custom data, so VMs wait for the token
         // and Windows still needs an extension to run what Azure dropped at C:\AzureData\CustomData.bin.
-        var joins: Set<ResourceAddress> = []
+        // Windows nodes get their command from rancher.windows_registration, which Rancher only gives once Linux etcd,
+        // control-plane and worker nodes run (peers.md §2.2): it waits for the Linux joins, and the Windows joins for it.
+        var joins: Set<ResourceAddress> = [], linuxJoins: Set<ResourceAddress> = []
+        let windowsRegistration = ResourceAddress(type: "rancher.windows_registration", name: spec.cluster.name)
         for planned in spec.clusterNodes {
             let name = "\(clusterKey)/\(planned.vmName)"
-            let command = ref("rancher.registration_token", spec.cluster.name, planned.os == .windows ? "windowsCommand" : "linuxCommand")
+            let command = planned.os == .windows
+                ? ref(windowsRegistration.type, windowsRegistration.name, "windowsCommand")
+                : ref("rancher.registration_token", spec.cluster.name, "linuxCommand")
             var customData: Value?, script: Value?
             // The Windows join script joining by extension travels inside the extension's command, not on its own.
             for (kind, _, delivery) in artifacts.joinArtifacts(planned) where !(kind == .windowsJoinScript && delivery != .customData) {
@@ -200,19 +218,41 @@ public struct Blueprint: Sendable {
             node(clusterKey, spec.cluster.resourceGroup, spec.cluster.location, planned, customData: customData, loadBalancer: false)
             guard let script else {
                 joins.insert(ResourceAddress(type: "azure.virtual_machine", name: name))
+                if planned.os == .linux { linuxJoins.insert(ResourceAddress(type: "azure.virtual_machine", name: name)) }
                 continue
             }
             let extensionAddress = ResourceAddress(type: "azure.vm_extension", name: "\(name)/join")
             joins.insert(extensionAddress)
+            if planned.os == .linux { linuxJoins.insert(extensionAddress) }
             resources.append(DesiredResource(extensionAddress, inputs: [
                 "name": "drover-join", "virtualMachineId": ref("azure.virtual_machine", name), "os": .string(planned.os.rawValue), "script": script,
             ]))
         }
 
-        // Stage 8: ready when the cluster is active and every node is Ready.
-        resources.append(DesiredResource(ResourceAddress(type: "rancher.cluster_ready", name: spec.cluster.name), inputs: [
-            "clusterId": ref("rancher.cluster", spec.cluster.name), "nodes": .array(spec.clusterNodes.map { .string($0.vmName) }),
-        ], dependsOn: joins))
+        if spec.clusterNodes.contains(where: { $0.os == .windows }) {
+            resources.append(DesiredResource(windowsRegistration, inputs: [
+                "url": rancherURL, "rancherToken": rancherToken, "clusterId": clusterId,
+            ], dependsOn: linuxJoins))
+        }
+
+        // Stage 8: ready when the cluster is active and every node is Ready; then the kubeconfigs of the workload
+        // cluster and of Rancher's own `local` cluster, written under .drover/.
+        var readiness: [String: Value] = [
+            "url": rancherURL, "rancherToken": rancherToken, "clusterId": clusterId, "resourceGroup": .string(group),
+            "nodes": .array(spec.clusterNodes.map { node in
+                ["name": .string(node.vmName), "os": .string(node.os.rawValue), "roles": .array(node.roles.map { .string($0.rawValue) })]
+            }),
+        ]
+        // RKE2's CAPI machines show a node before it registers (its name is the provisioning cluster's).
+        if spec.profile == .current { readiness["clusterName"] = .string(spec.cluster.name) }
+        resources.append(DesiredResource(ResourceAddress(type: "rancher.cluster_ready", name: spec.cluster.name), inputs: readiness, dependsOn: joins))
+        resources.append(DesiredResource(ResourceAddress(type: "rancher.kubeconfig", name: spec.cluster.name), inputs: [
+            "url": rancherURL, "rancherToken": rancherToken, "clusterId": ref("rancher.cluster_ready", spec.cluster.name, "clusterId"),
+            "fileName": .string("kubeconfig-\(spec.cluster.name).yaml"),
+        ]))
+        resources.append(DesiredResource(ResourceAddress(type: "rancher.kubeconfig", name: "local"), inputs: [
+            "url": rancherURL, "rancherToken": rancherToken, "clusterId": "local", "fileName": "kubeconfig-rancher-local.yaml",
+        ]))
 
         var outputs: [String: OutputDeclaration] = [
             "rancher_url": OutputDeclaration(.string("https://\(spec.rancher.fqdn)"), description: "where Rancher answers"),

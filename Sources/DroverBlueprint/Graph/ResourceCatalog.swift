@@ -1,7 +1,8 @@
 import DroverEngine
 
-/// The planning facts of the resource types the blueprint uses whose provider is not linked in yet (the rancher.*
-/// types, and the RKE1 handler a build may leave out): which inputs force replacement and which are secret.
+/// The planning facts of the resource types the blueprint uses whose provider a build may leave out (the RKE1
+/// handler): which inputs force replacement and which are secret. The rancher.* facts come from DroverRancher's
+/// handlers.
 ///
 /// A registered handler is the source of truth for its type; `declareMissing` fills in only the types nothing
 /// registered, so `plan` works and `apply` fails with a clear message.
@@ -23,10 +24,6 @@ public enum ResourceCatalog {
     /// The types whose handler may be missing from a build.
     public static let entries: [Entry] = [
         Entry(type: "local.rke1_rancher", replaceTriggers: ["hostname"], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverNodes"),
-        Entry(type: "rancher.bootstrap", replaceTriggers: ["url"], sensitiveInputs: ["bootstrapPassword", "adminPassword"], sensitiveOutputs: ["token"], provider: "DroverRancher"),
-        Entry(type: "rancher.cluster", replaceTriggers: ["name", "cni"], sensitiveInputs: ["cloudCredential"], sensitiveOutputs: [], provider: "DroverRancher"),
-        Entry(type: "rancher.registration_token", replaceTriggers: ["clusterId"], sensitiveInputs: [], sensitiveOutputs: ["token", "linuxCommand", "windowsCommand"], provider: "DroverRancher"),
-        Entry(type: "rancher.cluster_ready", replaceTriggers: [], sensitiveInputs: [], sensitiveOutputs: [], provider: "DroverRancher"),
     ]
 
     /// Registers every type whose provider is not linked in as planning-only.

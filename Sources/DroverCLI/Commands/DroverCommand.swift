@@ -10,9 +10,9 @@ public struct DroverCommand: AsyncParsableCommand {
         abstract: "Build a Rancher-managed hybrid Linux + Windows Kubernetes cluster on Azure, and keep workloads on the right OS.",
         version: DroverVersion.current,
         subcommands: [
-            InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
+            InitCommand.self, UpCommand.self, DownCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
             RefreshCommand.self, OutputCommand.self, GraphCommand.self, RenderCommand.self, StateCommand.self, ForceUnlockCommand.self,
-            SimCommand.self, PlaceCommand.self, WebhookCommand.self,
+            SimCommand.self, PlaceCommand.self, WebhookCommand.self, TimelineCommand.self,
         ])
 
     public init() {}

@@ -19,15 +19,20 @@ struct InitCommand: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: spec), !force {
             throw ValidationError("\(spec) already exists; pass --force to overwrite it")
         }
-        let key = try await sshKeyForNewSpec(ClusterSpec.defaults(for: profile).admin)
-        try OutputFile.save(Data(StarterSpec.text(profile: profile, sshKey: key).utf8), to: spec, mode: 0o644)
+        try await Self.writeStarterSpec(to: spec, profile: profile)
         Console.out("Wrote \(spec) (profile \(profile.rawValue)). Next: `drover validate`, then `drover plan`.")
+    }
+
+    /// Writes the starter spec of `profile` to `spec`, with a new SSH key pair when the default key is missing.
+    static func writeStarterSpec(to spec: String, profile: Profile) async throws {
+        let key = try await sshKeyForNewSpec(ClusterSpec.defaults(for: profile).admin, spec: spec)
+        try OutputFile.save(Data(StarterSpec.text(profile: profile, sshKey: key).utf8), to: spec, mode: 0o644)
     }
 
     /// The default key when it exists; otherwise a new Ed25519 key pair made with `ssh-keygen` in `.drover/ssh/` beside
     /// the spec (private key 0600), named in the spec and on screen. Nil leaves the default, whose absence
     /// `drover validate` explains, when `ssh-keygen` is not installed.
-    private func sshKeyForNewSpec(_ admin: AdminSettings) async throws -> (publicKey: String, privateKey: String)? {
+    private static func sshKeyForNewSpec(_ admin: AdminSettings, spec: String) async throws -> (publicKey: String, privateKey: String)? {
         guard !FileManager.default.fileExists(atPath: LocalFile.expandingHome(admin.sshPublicKeyPath)) else { return nil }
         let keygen = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
         guard FileManager.default.isExecutableFile(atPath: keygen.path) else { return nil }

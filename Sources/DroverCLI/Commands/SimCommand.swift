@@ -61,7 +61,7 @@ struct SimServeCommand: AsyncParsableCommand {
             directory: directory, timeScale: timeScale, faults: try FaultPlan(parsing: faults), seed: seed,
             hostnames: hostnames, requestLogFile: requestLog.map { URL(fileURLWithPath: $0) }))
         let endpoints = try await simulator.start()
-        let variables = Self.variables(endpoints)
+        let variables = Self.variables(endpoints, timeScale: timeScale)
         let text = json ? Self.jsonText(variables) : Self.exportLines(variables)
         if let envFile { try Self.writePrivate(text, to: envFile) }
         Console.out(text, terminator: "")
@@ -72,12 +72,14 @@ struct SimServeCommand: AsyncParsableCommand {
     }
 
     /// The variables a client needs, in the order they are printed.
-    static func variables(_ endpoints: AzureSimulatorEndpoints) -> [(String, String)] {
+    static func variables(_ endpoints: AzureSimulatorEndpoints, timeScale: Double) -> [(String, String)] {
         [
             ("AZURE_TENANT_ID", endpoints.tenantId), ("AZURE_CLIENT_ID", endpoints.clientId),
             ("AZURE_CLIENT_SECRET", endpoints.clientSecret), ("AZURE_SUBSCRIPTION_ID", endpoints.subscriptionId),
             ("ARM_METADATA_HOSTNAME", endpoints.armHost), ("DROVER_CA_FILE", endpoints.caFile),
             ("DROVER_SIM_INVENTORY_URL", endpoints.inventoryURL),
+            // The client paces writes on the simulator's time (the write budget refills this much faster).
+            ("DROVER_SIM_TIME_SCALE", String(timeScale)),
         ]
     }
 

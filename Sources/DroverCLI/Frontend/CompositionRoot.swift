@@ -2,6 +2,7 @@ import DroverAzure
 import DroverBlueprint
 import DroverEngine
 import DroverNodes
+import DroverRancher
 import Foundation
 
 /// The one place that decides which handler serves each resource type, and builds those handlers from the
@@ -11,7 +12,7 @@ import Foundation
 public enum CompositionRoot {
     /// What handlers are built from.
     public struct Environment: Sendable {
-        /// Where local tool files live (rancher-2.3's `cluster.yml` and kubeconfig): `.drover/` beside the state.
+        /// Where local tool files live (rancher-2.3's `cluster.yml`, the kubeconfigs): `.drover/` beside the state.
         public var workingDirectory: URL
         /// The process environment (credentials, `ARM_METADATA_HOSTNAME`, `DROVER_CA_FILE`, ...).
         public var variables: [String: String]
@@ -44,6 +45,10 @@ public enum CompositionRoot {
             func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
             return AzureEnvironment(variables: variables, subscriptionId: given(subscriptionId), tenantId: given(tenantId))
         }
+
+        /// The Rancher provider's configuration (`DROVER_CONNECT_TO`, `DROVER_CA_FILE`); kubeconfigs go to the working
+        /// directory. Nothing is contacted at plan time.
+        var rancher: RancherEnvironment { RancherEnvironment.from(variables: variables, workingDirectory: workingDirectory) }
     }
 
     /// The handlers of a run and what must be closed once it is over.
@@ -52,9 +57,14 @@ public enum CompositionRoot {
         public var registry: ProviderRegistry
         /// The Azure session behind the azure.* and graph.* handlers (its connections are closed by ``shutdown()``).
         public var azure: AzureSession
+        /// The Rancher session behind the rancher.* handlers.
+        public var rancher: RancherSession
 
         /// Closes every connection the providers opened.
-        public func shutdown() async throws { try await azure.shutdown() }
+        public func shutdown() async throws {
+            try await azure.shutdown()
+            try await rancher.shutdown()
+        }
     }
 
     /// Builds every handler of this build from `environment`.
@@ -65,8 +75,9 @@ public enum CompositionRoot {
         registry.register(NodeArtifactHandler(holdsSecrets: true))
         registry.register(RKE1RancherHandler(workingDirectory: environment.workingDirectory.appendingPathComponent("rancher-2.3")))
         let azure = AzureProvider.register(into: &registry, environment: environment.azure)
+        let rancher = RancherProvider.register(into: &registry, environment: environment.rancher)
         ResourceCatalog.declareMissing(in: &registry)
-        return Providers(registry: registry, azure: azure)
+        return Providers(registry: registry, azure: azure, rancher: rancher)
     }
 
     /// Every handler this build has (for planning and tests that do not talk to a provider).

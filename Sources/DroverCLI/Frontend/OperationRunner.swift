@@ -19,8 +19,7 @@ struct OperationRunner {
             }
             return address
         }
-        let sink = options.eventSink
-        let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: sink)
+        let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: options.eventSink)
         let (spec, warnings) = try workspace.loadSpec()
         Console.diagnostics(warnings)
         let configuration = Blueprint(spec: spec).configuration()
@@ -50,6 +49,12 @@ struct OperationRunner {
                 + "\nPress Ctrl-C again to quit at once (the journal keeps the state safe either way).")
             stop.raise()
         }
+        // Every apply and destroy is recorded for `drover timeline`, from the moment it starts changing things.
+        var engine = engine
+        let recorder = RunRecorder(
+            directory: RunRecorder.directory(forState: options.state), command: mode.rawValue, configuration: configuration, clock: engine.clock)
+        defer { recorder?.close() }
+        if let recorder { engine.sink = recorder.sink(forwardingTo: engine.sink) }
         let result = try await engine.apply(plan, stop: stop)
         if !options.json, mode == .apply { OutputCommand.printOutputs(result.state.outputs, showSensitive: false) }
         guard result.succeeded else {

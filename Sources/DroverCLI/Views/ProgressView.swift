@@ -79,7 +79,7 @@ public final class ProgressView: @unchecked Sendable {
             }
         case .planned:
             run = event.message == PlanMode.destroy.rawValue ? "Destroy" : "Apply"
-        case .outputs:
+        case .outputs, .waited:
             break
         }
     }
@@ -95,7 +95,8 @@ public struct JSONEventView: Sendable {
     /// The sink to give the engine.
     public var sink: EngineEventSink {
         { event in
-            write(JSONLines.line("event", event))
+            // Waits are for the timeline (`drover timeline`); a line per poll would drown the stream.
+            if event.kind != .waited { write(JSONLines.line("event", event)) }
         }
     }
 }

@@ -160,6 +160,7 @@ struct Applier: Sendable {
         return OperationContext(
             address: address, operation: operation, resumeToken: resumeToken, clock: clock, stop: stop,
             deadline: operationTimeout.map { clock.now() + $0 }, recordResumeToken: { token in try await recorder.record(.resumeToken(address, token)) },
-            report: { message, table in sink(EngineEvent(.progress, address: address, message: message, table: table)) })
+            report: { message, table in sink(EngineEvent(.progress, address: address, message: message, table: table)) },
+            reportWait: { seconds in sink(EngineEvent(.waited, address: address, operation: operation.rawValue, elapsedSeconds: seconds)) })
     }
 }

@@ -12,6 +12,9 @@ public struct EngineEvent: Codable, Sendable, Equatable {
         case progress
         /// Work on a resource is still going; `elapsedSeconds` says for how long.
         case stillRunning
+        /// A handler finished waiting on the engine clock (polling, backing off, giving a machine time);
+        /// `elapsedSeconds` says for how long, so a timeline can tell waiting from working.
+        case waited
         /// Work on a resource finished.
         case succeeded
         /// Work on a resource failed; `message`, `code` and `remediation` say why.

@@ -15,13 +15,15 @@ public struct OperationContext: Sendable {
     public let deadline: Double?
     let tokenRecorder: @Sendable (String) async throws -> Void
     let reporter: @Sendable (String, ProgressTable?) -> Void
+    let waitReporter: @Sendable (Double) -> Void
 
     /// Creates a context; the engine makes these, tests of a single handler may too.
     public init(
         address: ResourceAddress, operation: OperationKind = .create, resumeToken: String? = nil,
         clock: any EngineClock = SystemEngineClock(), stop: StopSignal? = nil, deadline: Double? = nil,
         recordResumeToken: @escaping @Sendable (String) async throws -> Void = { _ in },
-        report: @escaping @Sendable (String, ProgressTable?) -> Void = { _, _ in }
+        report: @escaping @Sendable (String, ProgressTable?) -> Void = { _, _ in },
+        reportWait: @escaping @Sendable (Double) -> Void = { _ in }
     ) {
         self.address = address
         self.operation = operation
@@ -31,6 +33,7 @@ public struct OperationContext: Sendable {
         self.deadline = deadline
         self.tokenRecorder = recordResumeToken
         self.reporter = report
+        self.waitReporter = reportWait
     }
 
     /// Durably records a token that lets a later run resume this operation; returns once it is on disk.
@@ -45,6 +48,8 @@ public struct OperationContext: Sendable {
     /// Sleeps `seconds` on the engine's clock.
     /// - Throws: `CodedError` `Interrupted` as soon as the stop signal is raised, or `CancellationError`.
     public func sleep(seconds: Double) async throws {
+        let started = clock.now()
+        defer { waitReporter(clock.now() - started) }
         guard let stop else { return try await clock.sleep(seconds: seconds) }
         if stop.isRaised { throw CodedError.interrupted }
         let clock = self.clock

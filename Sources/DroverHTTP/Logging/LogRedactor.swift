@@ -12,6 +12,10 @@ public enum LogRedactor {
     /// Field names whose values are never logged, besides names containing password/secret/token.
     public static let secretNames: Set<String> = [
         "customdata", "protectedsettings", "assertion", "client_assertion", "commandtoexecute", "privatekey",
+        // Rancher: a cluster's additional manifest may carry a Secret (the Azure cloud config); registration commands
+        // and import URLs carry the cluster's registration token (rancher-api.md §3.2); a kubeconfig carries a token.
+        "additionalmanifest", "command", "insecurecommand", "nodecommand", "insecurenodecommand", "windowsnodecommand",
+        "insecurewindowsnodecommand", "manifesturl", "config",
     ]
 
     /// Whether a field named `name` holds a secret.

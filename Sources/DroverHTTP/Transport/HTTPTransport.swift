@@ -19,7 +19,8 @@ public final class HTTPTransport: Sendable {
     private let overrides: [String: HostOverride]
 
     /// Creates a transport and its connection pool; call ``shutdown()`` when done.
-    /// - Throws: `CodedError` `InvalidCAFile` when the extra CA bundle cannot be read as PEM certificates.
+    /// - Throws: `CodedError` `InvalidCAFile` when the extra CA bundle cannot be read as PEM certificates,
+    ///   `InvalidCACertificate` when the pinned CA is not PEM.
     public init(configuration: TransportConfiguration = TransportConfiguration()) throws {
         self.configuration = configuration
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -35,6 +36,17 @@ public final class HTTPTransport: Sendable {
                     code: "InvalidCAFile", message: "cannot read the extra CA bundle \(file): \(error)",
                     remediation: "point DROVER_CA_FILE (or the spec's caFile) at a PEM file of CA certificates", nothingApplied: true)
             }
+        }
+        if let pem = configuration.pinnedCAPEM {
+            // Pinned: exactly these roots, nothing from the system store.
+            let certificates = (try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))) ?? []
+            guard !certificates.isEmpty else {
+                throw CodedError(
+                    code: "InvalidCACertificate", message: "the pinned CA is not a PEM certificate",
+                    remediation: "give the CA as PEM text starting with -----BEGIN CERTIFICATE-----", nothingApplied: true)
+            }
+            tls.trustRoots = .certificates(certificates)
+            tls.additionalTrustRoots = []
         }
         var settings = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow,

@@ -4,6 +4,9 @@ import Logging
 public struct TransportConfiguration: Sendable {
     /// A PEM bundle of extra CA certificates trusted besides the system store (a simulator's, a private Rancher CA).
     public var extraCAFile: String?
+    /// PEM certificates that are the only trust roots when set (a pinned private CA, such as the one Drover issues for
+    /// Rancher): the system store and ``extraCAFile`` are then not trusted for this transport.
+    public var pinnedCAPEM: String?
     /// Host-to-address overrides applied to every request.
     public var hostOverrides: [HostOverride]
     /// Seconds allowed to open a connection (TCP and TLS handshake).
@@ -17,10 +20,11 @@ public struct TransportConfiguration: Sendable {
 
     /// Creates a configuration with Azure-friendly defaults (10 s to connect, 120 s per attempt).
     public init(
-        extraCAFile: String? = nil, hostOverrides: [HostOverride] = [], connectTimeout: Double = 10, requestTimeout: Double = 120,
+        extraCAFile: String? = nil, pinnedCAPEM: String? = nil, hostOverrides: [HostOverride] = [], connectTimeout: Double = 10, requestTimeout: Double = 120,
         retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "drover.http")
     ) {
         self.extraCAFile = extraCAFile
+        self.pinnedCAPEM = pinnedCAPEM
         self.hostOverrides = hostOverrides
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout

@@ -7,10 +7,10 @@ struct TokenBucket: Codable, Sendable, Equatable {
     var tokens: Double
     var updatedAt: Date
 
-    init(capacity: Double, refillPerSecond: Double, now: Date) {
+    init(capacity: Double, refillPerSecond: Double, now: Date, fill: Double = 1) {
         self.capacity = capacity
         self.refillPerSecond = refillPerSecond
-        tokens = capacity
+        tokens = capacity * min(max(fill, 0), 1)
         updatedAt = now
     }
 

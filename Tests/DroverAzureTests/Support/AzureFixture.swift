@@ -2,6 +2,7 @@
 import DroverEngine
 import DroverHTTP
 import DroverHTTPTestSupport
+import DroverTestSupport
 import Foundation
 import Logging
 import NIOConcurrencyHelpers

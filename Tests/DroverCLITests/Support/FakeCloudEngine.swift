@@ -13,7 +13,7 @@ func fakeCloudEngine(_ spec: ClusterSpec = .defaults(for: .current)) -> Engine {
     let real = CompositionRoot.registry(.forState(at: FileManager.default.temporaryDirectory.appendingPathComponent("unused").path))
     let cloud = RecordingCloud(extraOutputs: [
         "value", "name", "subnetId", "backendPoolId", "token", "linuxCommand", "windowsCommand", "appId", "secret", "ipAddress",
-        "fqdn", "principalId", "kubeconfigPath", "caChecksum",
+        "fqdn", "principalId", "kubeconfigPath", "caChecksum", "clusterId", "path",
     ])
     var registry = ProviderRegistry()
     for type in real.types {
@@ -27,5 +27,6 @@ func fakeCloudEngine(_ spec: ClusterSpec = .defaults(for: .current)) -> Engine {
     registry.register(NodeArtifactHandler(holdsSecrets: false))
     registry.register(NodeArtifactHandler(holdsSecrets: true))
     registry.register(FakeRegistrationToken(spec: spec, token: fakeRegistrationToken))
+    registry.register(FakeRegistrationToken(spec: spec, token: fakeRegistrationToken, type: "rancher.windows_registration"))
     return Engine(registry: registry, store: InMemoryStateStore(), clock: ManualClock())
 }

@@ -1,8 +1,9 @@
 import DroverBlueprint
 import DroverEngine
 
-/// `rancher.registration_token` as Rancher would answer for `spec`: the commands of NodeArtifacts' templates with
-/// `token`, so the artifact resources downstream render as they would against a real Rancher.
+/// `rancher.registration_token` (or `rancher.windows_registration`, which hands out the Windows command) as Rancher
+/// would answer for `spec`: the commands of NodeArtifacts' templates with `token`, so the artifact resources
+/// downstream render as they would against a real Rancher.
 struct FakeRegistrationToken: ResourceHandler {
     typealias Inputs = Value
     struct Outputs: Codable, Sendable {
@@ -13,7 +14,7 @@ struct FakeRegistrationToken: ResourceHandler {
 
     let spec: ClusterSpec
     let token: String
-    var type: String { "rancher.registration_token" }
+    var type = "rancher.registration_token"
     var sensitiveOutputs: Set<String> { ["token", "linuxCommand", "windowsCommand"] }
 
     func outputs() -> Outputs {

@@ -95,7 +95,7 @@ extension AzureCloud {
         let perHour = kind == "read" ? budget.readsPerHour : kind == "delete" ? budget.deletesPerHour : budget.writesPerHour
         // Refill at the documented hourly rate, sped up with the time scale like every other duration.
         let refill = perHour / 3600 / configuration.timeScale.factor
-        var bucket = bucketFor(kind) ?? TokenBucket(capacity: perHour, refillPerSecond: refill, now: now)
+        var bucket = bucketFor(kind) ?? TokenBucket(capacity: perHour, refillPerSecond: refill, now: now, fill: kind == "write" ? budget.writesStartingFraction : 1)
         bucket.capacity = perHour
         bucket.refillPerSecond = refill
         let wait = bucket.take(now: now)

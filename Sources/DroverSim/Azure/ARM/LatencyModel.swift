@@ -30,14 +30,18 @@ public struct ThrottleBudget: Sendable, Codable, Equatable {
     public var readsPerHour: Double = 12000
     public var writesPerHour: Double = 1200
     public var deletesPerHour: Double = 15000
+    /// How full the write bucket is when the world is new: 1 for an idle subscription, 0 for one whose write budget
+    /// other clients have just spent (benchmarks use it to make the budget the bottleneck from the first write).
+    public var writesStartingFraction: Double = 1
 
     /// The documented budgets.
     public init() {}
 
     /// Custom budgets (tests use small ones).
-    public init(readsPerHour: Double, writesPerHour: Double, deletesPerHour: Double) {
+    public init(readsPerHour: Double, writesPerHour: Double, deletesPerHour: Double, writesStartingFraction: Double = 1) {
         self.readsPerHour = readsPerHour
         self.writesPerHour = writesPerHour
         self.deletesPerHour = deletesPerHour
+        self.writesStartingFraction = writesStartingFraction
     }
 }
