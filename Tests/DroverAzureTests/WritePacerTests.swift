@@ -1,6 +1,7 @@
 @testable import DroverAzure
 import DroverEngine
 import DroverHTTP
+import DroverTestSupport
 import Testing
 
 /// The write pacer mirrors ARM's write bucket: it spends what is left, then waits exactly for each refill, on the

@@ -193,8 +193,3 @@ enum KubePatch {
         }
     }
 }
-
-extension JSONValue {
-    /// Compact JSON text (for messages).
-    var encodedText: String { String(decoding: encoded(), as: UTF8.self) }
-}
