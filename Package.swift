@@ -5,6 +5,7 @@
 //   drover ─► DroverCLI ─► DroverBlueprint ─► DroverNodes ─► DroverEngine
 //              DroverCLI ─► DroverAzure ─► DroverHTTP ─► DroverEngine (the composition root registers the providers)
 //              DroverCLI ─► DroverRancher ─► DroverHTTP ─► DroverEngine
+//              DroverCLI ─► DroverKube ─► DroverHTTP (doctor, place --cluster)
 // DroverEngine knows no provider, no HTTP and no Azure or Rancher word.
 import PackageDescription
 
@@ -95,6 +96,13 @@ let package = Package(
             ]
         ),
 
+        /// Kubernetes: kubeconfig (read, merge, write), discovery, get/list/watch/apply/patch/delete of any kind,
+        /// `Status` errors, node summaries; over DroverHTTP.
+        .target(
+            name: "DroverKube",
+            dependencies: ["DroverEngine", "DroverHTTP", .product(name: "Yams", package: "Yams")]
+        ),
+
         /// Azure: clouds, credential chain, ARM (long-running operations, pacing) and Graph clients, and the
         /// handlers of every azure.* and graph.* resource type.
         .target(name: "DroverAzure", dependencies: ["DroverEngine", "DroverHTTP"]),
@@ -118,8 +126,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                // The Rancher simulator reads Rancher's CRD schema (YAML) at run time.
+                // The Rancher simulator reads Rancher's CRD schema and the machines cloud-config (both YAML); a machine's
+                // agent calls Rancher over real HTTPS.
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // Microsoft's and Rancher's official definitions (see Resources/openapi/LICENSE-NOTICE.md), read at run time.
             resources: [.copy("Resources/openapi")]
@@ -131,7 +141,7 @@ let package = Package(
         .target(
             name: "DroverCLI",
             dependencies: [
-                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverRancher", "DroverPlacement",
+                "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverRancher", "DroverKube", "DroverPlacement",
                 "DroverPlacementNet", "DroverSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -199,6 +209,10 @@ let package = Package(
             dependencies: ["DroverRancher", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "DroverTestSupport", "Yams"],
             // Golden files and the CRD schema are read through #filePath, not bundled.
             exclude: ["Golden", "Schemas"]),
+        .testTarget(
+            name: "DroverKubeTests",
+            dependencies: ["DroverKube", "DroverHTTP", "DroverEngine", "DroverHTTPTestSupport", "Yams",
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .testTarget(name: "DroverBlueprintTests", dependencies: ["DroverBlueprint", "DroverEngine", "DroverTestSupport"]),
         .testTarget(
             name: "DroverNodesTests", dependencies: ["DroverNodes", "DroverEngine", "DroverBlueprint", "DroverTestSupport", "Yams"],
@@ -234,7 +248,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverCLITests",
-            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverSim", "DroverTestSupport"],
+            dependencies: ["DroverCLI", "DroverEngine", "DroverBlueprint", "DroverNodes", "DroverAzure", "DroverSim", "DroverTestSupport",
+                           "DroverHTTPTestSupport"],
             resources: [.copy("Snapshots")]
         ),
     ]

@@ -45,6 +45,23 @@ public struct TestCertificateAuthority: Sendable {
         return (try certificate.serializeAsPEM().pemString, leafKey.pemRepresentation)
     }
 
+    /// A client certificate and key (PEM) for `commonName` (the user a Kubernetes API server sees), signed by this CA.
+    public func issueClient(commonName: String) throws -> (certificatePEM: String, keyPEM: String) {
+        let key = try P256.Signing.PrivateKey(pemRepresentation: keyPEM)
+        let leafKey = P256.Signing.PrivateKey()
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(leafKey.publicKey),
+            notValidBefore: Date() - 3600, notValidAfter: Date() + 86_400, issuer: name,
+            subject: try DistinguishedName { CommonName(commonName) }, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.clientAuth])
+            },
+            issuerPrivateKey: .init(key))
+        return (try certificate.serializeAsPEM().pemString, leafKey.pemRepresentation)
+    }
+
     /// Writes the CA certificate to a new file in the temporary directory and returns its path.
     public func writeCertificateFile() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("drover-test-ca-\(UUID().uuidString).pem").path

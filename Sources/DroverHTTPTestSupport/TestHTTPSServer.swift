@@ -39,6 +39,8 @@ public enum ScriptedResponse: Sendable {
     case drop
     /// Never answers (for timeout tests).
     case hang
+    /// A chunked reply whose body parts are flushed one by one (a watch stream), then ended.
+    case chunks(status: Int, headers: [(String, String)], parts: [Data])
 
     /// A JSON reply.
     public static func json(_ status: Int, _ object: Any, headers: [(String, String)] = []) -> ScriptedResponse {
@@ -62,9 +64,11 @@ public final class TestHTTPSServer: Sendable {
     private let channel: any Channel
     private let log: NIOLockedValueBox<[RecordedRequest]>
 
-    /// Starts a server presenting a certificate for `hostnames` issued by `ca`.
+    /// Starts a server presenting a certificate for `hostnames` issued by `ca`; with `clientCA`, the TLS handshake
+    /// demands a client certificate issued by it.
     public static func start(
         ca: TestCertificateAuthority, hostnames: [String] = ["localhost"], silent: Bool = false,
+        clientCA: TestCertificateAuthority? = nil,
         respond: @escaping @Sendable (RecordedRequest) -> ScriptedResponse
     ) async throws -> TestHTTPSServer {
         let issued = try ca.issue(hostnames: hostnames)
@@ -72,6 +76,10 @@ public final class TestHTTPSServer: Sendable {
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(issued.certificatePEM.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(issued.keyPEM.utf8), format: .pem)))
         tls.applicationProtocols = ["http/1.1"]
+        if let clientCA {
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(clientCA.certificatePEM.utf8)))
+        }
         let context = try NIOSSLContext(configuration: tls)
         let log = NIOLockedValueBox<[RecordedRequest]>([])
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -145,6 +153,12 @@ private final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
                 fields.replaceOrAdd(name: "Content-Length", value: "\(body.count)")
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: fields))), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case .chunks(let status, let headers, let parts):
+                var fields = HTTPHeaders(headers)
+                fields.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: fields))), promise: nil)
+                for part in parts { context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: part)))), promise: nil) }
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }

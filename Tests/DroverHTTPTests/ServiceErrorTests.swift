@@ -39,6 +39,13 @@ import Testing
         #expect(error.retryable == retryable)
     }
 
+    @Test func kubernetesStatusCausesBecomeDetails() {
+        let body = #"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Invalid","message":"Deployment.apps \"w\" is invalid","code":422,"details":{"name":"w","kind":"Deployment","causes":[{"reason":"FieldValueRequired","message":"Required value","field":"spec.selector"}]}}"#
+        let error = ServiceErrorDecoder.error(for: response(422, body), request: request)
+        #expect(error.code == "Invalid")
+        #expect(error.details == ["spec.selector: Required value (FieldValueRequired)"])
+    }
+
     @Test func graphRequestIdFromInnerError() {
         let body = #"{"error":{"code":"Request_ResourceNotFound","message":"nope","innerError":{"request-id":"g-1","date":"x"}}}"#
         #expect(ServiceErrorDecoder.error(for: response(404, body), request: request).requestId == "g-1")

@@ -12,7 +12,7 @@ public struct DroverCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, UpCommand.self, DownCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
             RefreshCommand.self, OutputCommand.self, GraphCommand.self, RenderCommand.self, StateCommand.self, ForceUnlockCommand.self,
-            SimCommand.self, PlaceCommand.self, WebhookCommand.self, TimelineCommand.self,
+            SimCommand.self, PlaceCommand.self, WebhookCommand.self, DoctorCommand.self, TimelineCommand.self,
         ])
 
     public init() {}

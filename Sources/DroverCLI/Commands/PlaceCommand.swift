@@ -20,6 +20,9 @@ struct PlaceCommand: AsyncParsableCommand {
     @Flag(help: "Show the evidence behind each decision and the fields added.") var explain = false
     @Flag(help: "Ask each image's registry for its platforms (OCI image index / manifest list) before deciding.") var resolve = false
     @OptionGroup var registry: RegistryFlags
+    @Option(help: "A kubeconfig: read the cluster's nodes, tolerate their OS taints and warn when no node can run a workload.")
+    var cluster: String?
+    @OptionGroup var clusterFlags: ClusterFlags
 
     func run() async throws {
         let inputs = try PlaceInput.read(file)
@@ -32,7 +35,9 @@ struct PlaceCommand: AsyncParsableCommand {
             }
             analyzer.resolved = verdicts
         }
-        let placer = WorkloadPlacer(options: try placement.options(), analyzer: analyzer)
+        var options = try placement.options()
+        if let cluster { options = try await ClusterAccess.options(options, kubeconfig: cluster, flags: clusterFlags) }
+        let placer = WorkloadPlacer(options: options, analyzer: analyzer)
         var placements: [WorkloadPlacement] = []
         for (index, input) in inputs.enumerated() {
             let run = try CodedPlacementError.wrap { try PlaceRun(text: input.text, file: input.name, placer: placer) }
@@ -41,6 +46,7 @@ struct PlaceCommand: AsyncParsableCommand {
             placements += run.placements
         }
         Console.err(String(PlacementReport.render(placements, explain: explain).dropLast()))
+        for warning in options.cluster?.fitWarnings(placements) ?? [] { Console.err("Warning: \(warning)") }
         let conflicts = placements.filter(\.isConflict).count
         if conflicts > 0 {
             throw CodedError(code: "PlacementConflict", message: "\(conflicts) workload\(conflicts == 1 ? "" : "s") left unchanged because of conflicts (listed above)",

@@ -26,6 +26,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Option(help: "The port to bind.") var port = 8443
     @Option(name: .customLong("max-body-bytes"), help: "Larger reviews are refused with status 413.") var maxBodyBytes = 3 * 1024 * 1024
     @OptionGroup var placement: PlacementFlags
+    @Option(help: "A kubeconfig: read the cluster's nodes at start for their OS taints and the preferred OS.") var cluster: String?
+    @OptionGroup var clusterFlags: ClusterFlags
 
     func run() async throws {
         let identity: ServingIdentity
@@ -40,7 +42,9 @@ struct WebhookServeCommand: AsyncParsableCommand {
         default:
             throw CodedError(code: "IncompleteTLS", message: "--cert and --key go together", remediation: "pass both, or neither for a development certificate")
         }
-        let reviewer = AdmissionReviewer(placer: WorkloadPlacer(options: try placement.options()), maxBodyBytes: maxBodyBytes)
+        var options = try placement.options()
+        if let cluster { options = try await ClusterAccess.options(options, kubeconfig: cluster, flags: clusterFlags) }
+        let reviewer = AdmissionReviewer(placer: WorkloadPlacer(options: options), maxBodyBytes: maxBodyBytes)
         try await WebhookServer(reviewer: reviewer, identity: identity, host: host, port: port).run(handlesSignals: true) { port in
             Console.err("Serving AdmissionReview v1 on https://\(host):\(port)/mutate")
         }

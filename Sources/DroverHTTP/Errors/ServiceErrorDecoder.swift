@@ -57,7 +57,7 @@ public enum ServiceErrorDecoder {
             return Parsed(code: code, message: object["error_description"] as? String)
         }
         if object["kind"] as? String == "Status" {
-            return Parsed(code: object["reason"] as? String, message: object["message"] as? String)
+            return Parsed(code: object["reason"] as? String, message: object["message"] as? String, details: statusCauses(object["details"]))
         }
         if object["type"] as? String == "error" {
             return Parsed(code: object["code"] as? String, message: object["message"] as? String)
@@ -72,6 +72,15 @@ public enum ServiceErrorDecoder {
             let code = detail["code"] as? String ?? "?"
             let line = detail["message"].map { "\(code): \($0)" } ?? code
             return [line] + detailLines(detail["details"])
+        }
+    }
+
+    /// A Kubernetes `Status`'s `details.causes` as `field: message (reason)` lines (kube-and-rancher-wire.md §A.8).
+    static func statusCauses(_ value: Any?) -> [String] {
+        guard let causes = (value as? [String: Any])?["causes"] as? [[String: Any]] else { return [] }
+        return causes.map { cause in
+            let text = [cause["field"] as? String, cause["message"] as? String].compactMap { $0 }.joined(separator: ": ")
+            return (cause["reason"] as? String).map { "\(text) (\($0))" } ?? text
         }
     }
 

@@ -15,7 +15,7 @@ public final class HTTPTransport: Sendable {
 
     /// The configuration in use.
     public let configuration: TransportConfiguration
-    private let client: HTTPClient
+    let client: HTTPClient
     private let overrides: [String: HostOverride]
 
     /// Creates a transport and its connection pool; call ``shutdown()`` when done.
@@ -48,12 +48,42 @@ public final class HTTPTransport: Sendable {
             tls.trustRoots = .certificates(certificates)
             tls.additionalTrustRoots = []
         }
+        try Self.addMemoryTrust(configuration, to: &tls)
         var settings = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow,
             timeout: .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000))))
         settings.dnsOverride = Dictionary(configuration.hostOverrides.map { ($0.host, $0.address) }, uniquingKeysWith: { _, last in last })
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
         overrides = Dictionary(configuration.hostOverrides.map { ("\($0.host):\($0.port)", $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Adds the in-memory CA, the client certificate and (opted in) unverified TLS to `tls`.
+    /// - Throws: `CodedError` `InvalidCAData` or `InvalidClientCertificate` naming what could not be read.
+    static func addMemoryTrust(_ configuration: TransportConfiguration, to tls: inout TLSConfiguration) throws {
+        if let pem = configuration.extraCAPEM {
+            let certificates = (try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))) ?? []
+            guard !certificates.isEmpty else {
+                throw CodedError(
+                    code: "InvalidCAData", message: "the extra CA data holds no PEM certificate",
+                    remediation: "give the CA certificate as PEM (-----BEGIN CERTIFICATE-----)", nothingApplied: true)
+            }
+            // Added to the trust roots, like the CA file: the system store stays trusted.
+            tls.additionalTrustRoots.append(.certificates(certificates))
+        }
+        if let identity = configuration.clientIdentity {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8))
+                guard !chain.isEmpty else { throw CodedError(code: "InvalidClientCertificate", message: "no certificate") }
+                tls.certificateChain = chain.map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(identity.keyPEM.utf8), format: .pem))
+            } catch {
+                // The key's text is never part of the message.
+                throw CodedError(
+                    code: "InvalidClientCertificate", message: "the client certificate or its key is not valid PEM",
+                    remediation: "give the certificate and its unencrypted private key as PEM", nothingApplied: true)
+            }
+        }
+        if configuration.skipsTLSVerification { tls.certificateVerification = .none }
     }
 
     /// Closes every connection.
@@ -114,7 +144,7 @@ public final class HTTPTransport: Sendable {
     }
 
     /// Rewrites the URL's port for a matching host override and keeps the original authority in `Host`.
-    private func prepare(_ request: HTTPRequest) -> HTTPClientRequest {
+    func prepare(_ request: HTTPRequest) -> HTTPClientRequest {
         var url = request.url
         var headers = HTTPHeaders(request.headers.map { ($0.name, $0.value) })
         let host = url.host?.lowercased() ?? ""

@@ -7,6 +7,14 @@ public struct TransportConfiguration: Sendable {
     /// PEM certificates that are the only trust roots when set (a pinned private CA, such as the one Drover issues for
     /// Rancher): the system store and ``extraCAFile`` are then not trusted for this transport.
     public var pinnedCAPEM: String?
+    /// Extra CA certificates as PEM text, trusted besides the system store like ``extraCAFile`` (a kubeconfig's
+    /// `certificate-authority-data`, a CA Drover issued and pins).
+    public var extraCAPEM: String?
+    /// The client certificate presented when a server asks for one.
+    public var clientIdentity: ClientIdentity?
+    /// Accept any server certificate. Only for an explicit, warned opt-in (a kubeconfig's
+    /// `insecure-skip-tls-verify` that the user allowed); never a default.
+    public var skipsTLSVerification: Bool = false
     /// Host-to-address overrides applied to every request.
     public var hostOverrides: [HostOverride]
     /// Seconds allowed to open a connection (TCP and TLS handshake).
@@ -25,6 +33,8 @@ public struct TransportConfiguration: Sendable {
     ) {
         self.extraCAFile = extraCAFile
         self.pinnedCAPEM = pinnedCAPEM
+        self.extraCAPEM = nil
+        self.clientIdentity = nil
         self.hostOverrides = hostOverrides
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout

@@ -88,25 +88,24 @@ public struct WorkloadPlacer: Sendable {
         } else {
             edits += labels.map { PlacementEdit(path: path + ["nodeSelector", $0.0], value: .string($0.1)) }
         }
-        if os == .linux, options.rke1WindowsPreferred, !(spec.value("tolerations")?.items ?? []).contains(where: Self.toleratesLinuxTaint) {
+        let existing = spec.value("tolerations")?.items ?? []
+        let missing = options.requiredTolerations(for: os).filter { taint in !existing.contains { Self.tolerates($0, taint) } }
+        if !missing.isEmpty {
             // JSONPatch cannot append to a missing list, so a missing list is added whole.
-            edits.append(spec.value("tolerations")?.sequence == nil
-                ? PlacementEdit(path: path + ["tolerations"], value: .list([Self.linuxToleration]))
-                : PlacementEdit(path: path + ["tolerations"], value: Self.linuxToleration, append: true))
+            edits += spec.value("tolerations")?.sequence == nil
+                ? [PlacementEdit(path: path + ["tolerations"], value: .list(missing.map(\.toleration)))]
+                : missing.map { PlacementEdit(path: path + ["tolerations"], value: $0.toleration, append: true) }
         }
         return edits
     }
 
-    /// The toleration for RKE1's `cattle.io/os=linux:NoSchedule` taint.
-    static let linuxToleration = PlacementValue.strings([("key", "cattle.io/os"), ("operator", "Equal"), ("value", "linux"), ("effect", "NoSchedule")])
-
-    /// Whether `toleration` already tolerates `cattle.io/os=linux:NoSchedule` (core/v1 Toleration semantics:
-    /// an empty key with `Exists` matches every taint; an empty effect matches every effect).
-    static func toleratesLinuxTaint(_ toleration: Node) -> Bool {
+    /// Whether `toleration` already tolerates `taint` (core/v1 Toleration semantics: an empty key with `Exists`
+    /// matches every taint; an empty effect matches every effect; `Exists` matches any value).
+    static func tolerates(_ toleration: Node, _ taint: NodeTaint) -> Bool {
         let key = toleration.value("key")?.text ?? ""
         let exists = toleration.value("operator")?.text == "Exists"
         let effect = toleration.value("effect")?.text ?? ""
-        guard key == "cattle.io/os" || (key.isEmpty && exists), effect.isEmpty || effect == "NoSchedule" else { return false }
-        return exists || toleration.value("value")?.text == "linux"
+        guard key == taint.key || (key.isEmpty && exists), effect.isEmpty || effect == taint.effect else { return false }
+        return exists || (toleration.value("value")?.text ?? "") == taint.value
     }
 }

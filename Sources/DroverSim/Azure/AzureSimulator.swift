@@ -7,7 +7,7 @@ public final class AzureSimulator: Sendable {
     public let configuration: AzureSimulatorConfiguration
     /// Every exchange so far (secrets redacted).
     public let requestLog: RequestLog
-    private let cloud: AzureCloud
+    let cloud: AzureCloud
     private let state = SimulatorListeners()
 
     /// Opens (or creates) the world in `configuration.directory`.
@@ -17,6 +17,7 @@ public final class AzureSimulator: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         requestLog = try RequestLog(file: configuration.requestLogFile)
         cloud = try AzureCloud(configuration: configuration, library: .bundled, log: requestLog)
+        configuration.machines?.attach(host: cloud, clock: configuration.clock, timeScale: configuration.timeScale)
     }
 
     /// Starts the login, ARM and Graph listeners (separate ports so each keeps Azure's own paths).

@@ -27,12 +27,15 @@ public struct AzureSimulatorConfiguration: Sendable {
     public var refuseBasicSku: Bool
     /// Fixed ports for (login, arm, graph); 0 = any free port.
     public var ports: (login: Int, arm: Int, graph: Int)
+    /// Simulated machines: VMs boot their custom data and run their extensions' scripts; nil = VMs only provision.
+    public var machines: MachineSimulator?
 
     /// Creates a configuration; everything but the folder has a default.
     public init(directory: URL, timeScale: Double = 1, faults: FaultPlan = .none, seed: UInt64 = 1,
                 latency: LatencyModel = LatencyModel(), throttling: ThrottleBudget? = ThrottleBudget(),
                 clock: any SimClock = WallClock(), hostnames: [String] = [], requestLogFile: URL? = nil,
-                tokenLifetime: TimeInterval = 3599, refuseBasicSku: Bool = true, ports: (login: Int, arm: Int, graph: Int) = (0, 0, 0)) {
+                tokenLifetime: TimeInterval = 3599, refuseBasicSku: Bool = true, ports: (login: Int, arm: Int, graph: Int) = (0, 0, 0),
+                machines: MachineSimulator? = nil) {
         self.directory = directory
         self.timeScale = TimeScale(timeScale)
         self.faults = faults
@@ -45,6 +48,7 @@ public struct AzureSimulatorConfiguration: Sendable {
         self.tokenLifetime = tokenLifetime
         self.refuseBasicSku = refuseBasicSku
         self.ports = ports
+        self.machines = machines
     }
 }
 

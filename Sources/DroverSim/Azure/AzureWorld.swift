@@ -20,6 +20,8 @@ struct AzureWorld: Codable, Sendable {
     var writes: TokenBucket?
     var deletes: TokenBucket?
     var faultRandom: SeededGenerator
+    /// The simulated machines behind the VMs, by lower-cased VM id (only with a machine simulator).
+    var machines: [String: MachineRecord]?
 
     static func new(seed: UInt64, now: Date) -> AzureWorld {
         var random = SeededGenerator(seed: seed)
@@ -61,6 +63,12 @@ struct StoredResource: Codable, Sendable {
     var failureMessage: String?
     /// SHA-256 of the VM's custom data: it cannot change after creation, and is never answered back.
     var customDataHash: String?
+    /// The VM's decoded custom data, for its machine (custom data holds no secret by design, §6.1).
+    var customData: String?
+    /// An extension's protectedSettings, for its machine; secret (the world file is 0600), never answered.
+    var protectedSettings: JSONValue?
+    /// An extension's status message from its machine (the script's output).
+    var statusMessage: String?
 
     var provisioningState: String { pending?.state ?? (failed ? "Failed" : "Succeeded") }
     var isDeleting: Bool { pending?.state == "Deleting" }
@@ -88,6 +96,8 @@ struct ArmOperation: Codable, Sendable {
     var finished = false
     var errorCode: String?
     var errorMessage: String?
+    /// Held open until the machine running the extension's script reports (a machine simulator is on).
+    var waitsForMachine: Bool?
 }
 
 /// A Microsoft Graph application (msgraph-metadata extract, EntityType `application`).

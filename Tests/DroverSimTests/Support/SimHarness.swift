@@ -21,11 +21,12 @@ struct SimHarness {
 
     static func start(directory: URL? = nil, clock: ManualClock = ManualClock(), faults: FaultPlan = .none,
                       throttling: ThrottleBudget? = ThrottleBudget(), refuseBasicSku: Bool = true,
-                      requestLogFile: URL? = nil, seed: UInt64 = 7) async throws -> SimHarness {
+                      requestLogFile: URL? = nil, seed: UInt64 = 7, timeScale: Double = 1,
+                      machines: MachineSimulator? = nil) async throws -> SimHarness {
         let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("drover-sim-\(UUID().uuidString)")
         let configuration = AzureSimulatorConfiguration(
-            directory: folder, timeScale: 1, faults: faults, seed: seed, throttling: throttling, clock: clock,
-            requestLogFile: requestLogFile, refuseBasicSku: refuseBasicSku)
+            directory: folder, timeScale: timeScale, faults: faults, seed: seed, throttling: throttling, clock: clock,
+            requestLogFile: requestLogFile, refuseBasicSku: refuseBasicSku, machines: machines)
         let simulator = try AzureSimulator(configuration: configuration)
         let endpoints = try await simulator.start()
         return SimHarness(simulator: simulator, endpoints: endpoints, client: try makeClient(caFile: endpoints.caFile), clock: clock, directory: folder)

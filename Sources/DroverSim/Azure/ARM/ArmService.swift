@@ -14,6 +14,7 @@ extension AzureCloud {
         let path = ArmPath(request.path)
         if path.matches(["metadata", "endpoints"]) { return metadataDocument(request) }
         if path.matches(["_sim", "inventory"]) { return .json(200, inventory()) }
+        if path.matches(["_sim", "machines"]) { return .json(200, machineInventory()) }
 
         if let fault = injectedFault(
             throttled: { throttled(kind: budget, retryAfter: 2) },

@@ -53,8 +53,10 @@ extension AzureCloud {
                 throw ArmError(409, "PropertyChangeNotAllowed", "Changing property 'customData' is not allowed.", target: "customData")
             }
             stored.customDataHash = hash
+            stored.customData = String(decoding: decoded, as: UTF8.self)
         } else if let previous {
             stored.customDataHash = previous.customDataHash
+            stored.customData = previous.customData
         }
         // Never answered back: passwords and custom data (OSProfile descriptions).
         body.set("properties.osProfile.adminPassword", nil)
@@ -164,7 +166,7 @@ extension AzureCloud {
                       "message": .string(stored.failureMessage ?? "Enable failed")]
         case (nil, false):
             status = ["code": "ProvisioningState/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded",
-                      "message": "Enable succeeded"]
+                      "message": .string(stored.statusMessage ?? "Enable succeeded")]
         }
         return [
             "name": .string(stored.body["name"]?.string ?? ""),

@@ -101,7 +101,7 @@ extension AzureCloud {
     /// Returns whether anything changed.
     @discardableResult
     func settle() -> Bool {
-        let due = world.operations.values.filter { !$0.finished && $0.completesAt <= now }.sorted { $0.completesAt < $1.completesAt }
+        let due = world.operations.values.filter { !$0.finished && $0.waitsForMachine != true && $0.completesAt <= now }.sorted { $0.completesAt < $1.completesAt }
         for operation in due {
             world.operations[operation.id]?.finished = true
             switch operation.kind {
@@ -111,6 +111,7 @@ extension AzureCloud {
                 stored.failed = operation.fails
                 stored.failureMessage = operation.fails ? operation.errorMessage : nil
                 world.resources[stored.id.lowercased()] = stored
+                if !operation.fails { machineProvisioned(stored) }
             case .delete:
                 guard let stored = world.resource(operation.resourceId) else { continue }
                 remove(stored)

@@ -140,6 +140,8 @@ extension AzureCloud {
             stored.pending = PendingState(state: inFlight, readyAt: operation.completesAt, operationId: operation.id)
             stored.failed = false
             stored.failureMessage = nil
+            stored.statusMessage = nil
+            if outcome.failure == nil { machineWork(kind: kind, stored: stored, operation: operation, isNew: existing == nil) }
             world.resources[stored.id.lowercased()] = stored
             return .json(existing == nil ? 201 : 200, try render(stored, kind: kind), headers: asyncHeaders(operation, kind: kind))
         case "PATCH":

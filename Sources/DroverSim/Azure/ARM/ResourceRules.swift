@@ -28,6 +28,7 @@ extension AzureCloud {
             return Outcome(seconds: previous == nil ? (isWindows ? latency.windowsVM : latency.linuxVM) : latency.network)
         case ResourceKind.extensionKind.type:
             let outcome: Outcome
+            stored.protectedSettings = document.at("properties.protectedSettings")
             (body, outcome) = try vmExtension(body, id: stored.id, location: stored.location)
             stored.body = body
             return outcome

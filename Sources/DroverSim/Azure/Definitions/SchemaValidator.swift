@@ -82,6 +82,9 @@ public struct SchemaValidator: Sendable {
         if result.type == nil, result.properties.isEmpty, result.additional == nil, result.items == nil, result.enumValues == nil {
             result.freeForm = true
         }
+        // An object that declares no properties is open (JSON Schema's default), e.g. an extension's settings and
+        // protectedSettings (virtualMachine.json VirtualMachineExtensionProperties).
+        if result.type == "object", result.properties.isEmpty, result.additional == nil { result.freeForm = true }
         return result
     }
 
