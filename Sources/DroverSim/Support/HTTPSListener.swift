@@ -54,6 +54,14 @@ public final class HTTPSListener: Sendable {
             for (key, value) in answer.headers {
                 if let fieldName = HTTPField.Name(key) { fields[fieldName] = value }
             }
+            if let chunks = answer.stream {
+                let first = answer.body
+                return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody { writer in
+                    if !first.isEmpty { try await writer.write(ByteBuffer(bytes: first)) }
+                    for await chunk in chunks { try await writer.write(ByteBuffer(bytes: chunk)) }
+                    try await writer.finish(nil)
+                })
+            }
             return Response(status: .init(code: answer.status), headers: fields,
                             body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
         }

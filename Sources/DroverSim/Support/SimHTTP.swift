@@ -46,6 +46,9 @@ public struct SimResponse: Sendable {
     public var body: Data
     /// When true the connection is closed without an answer (a fault-plan drop).
     public var dropConnection = false
+    /// When set, the body is sent chunk by chunk as the stream yields (after `body`, if any), each chunk flushed, and
+    /// the response ends when the stream finishes; a client that goes away cancels the stream (a Kubernetes watch).
+    public var stream: AsyncStream<Data>?
 
     /// Creates a response.
     public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
@@ -57,6 +60,13 @@ public struct SimResponse: Sendable {
     /// A JSON response.
     public static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> SimResponse {
         SimResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: value.encoded())
+    }
+
+    /// A streamed response: the headers now, the body as `chunks` yields it (chunked transfer encoding).
+    public static func streamed(_ status: Int, headers: [(String, String)], chunks: AsyncStream<Data>) -> SimResponse {
+        var response = SimResponse(status: status, headers: headers)
+        response.stream = chunks
+        return response
     }
 
     /// The first value of header `name` (case-insensitive).
