@@ -142,3 +142,21 @@ import Testing
         }
     }
 }
+
+extension RegistrationCommandTests {
+    /// Through `curl … | sh` a failed download runs an empty script that succeeds; as two steps curl's failure stops
+    /// the join (found by the machine simulator: a node that does not trust Rancher's CA never joined, silently).
+    @Test func theRKE2InstallerIsDownloadedThenRunWithTheSameArguments() throws {
+        let command = try RegistrationCommand.parse(
+            " curl -fL https://r.example.com/system-agent-install.sh | sudo  sh -s - --server https://r.example.com --label 'cattle.io/os=linux' --token \(Self.token) --ca-checksum \(Self.ca)")
+        let steps = try command.steps(for: Self.linuxNode, downloadingTo: "/var/lib/drover/system-agent-install.sh")
+        #expect(steps == [
+            "curl -fL https://r.example.com/system-agent-install.sh -o /var/lib/drover/system-agent-install.sh",
+            "sudo sh /var/lib/drover/system-agent-install.sh --server https://r.example.com --label 'cattle.io/os=linux' --token \(Self.token) "
+                + "--ca-checksum \(Self.ca) --etcd --controlplane --address 20.1.2.3 --internal-address 10.0.1.4 --node-name etcd-0-vm",
+        ])
+        let docker = try RegistrationCommand.parse(
+            "sudo docker run -d --privileged --restart=unless-stopped --net=host -v /etc/kubernetes:/etc/kubernetes -v /var/run:/var/run rancher/rancher-agent:v2.3.11 --server https://r.example.com --token \(Self.token) --ca-checksum \(Self.ca)")
+        #expect(try docker.steps(for: Self.linuxNode, downloadingTo: "/tmp/x") == [try docker.command(for: Self.linuxNode)])
+    }
+}

@@ -37,7 +37,9 @@ import Testing
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caPEM { tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8))) }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+        // Generous: the whole suite keeps both cores busy (simulated clusters, kubectl), and a loaded machine once took
+        // longer than 10 s to answer; the answers, not their speed, are under test (speed: docs/benchmarks.md).
+        configuration.timeout = .init(connect: .seconds(15), read: .seconds(45))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -47,7 +49,7 @@ import Testing
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(45))
         #expect(response.status == .ok)
         let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
         return try AdmissionReviewerTests.response(data)

@@ -70,6 +70,8 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
         public var address: String
         /// The node's private address.
         public var internalAddress: String
+        /// Rancher's CA (PEM), put in the node's trust store before it contacts Rancher (`tls.source: private`).
+        public var trustedCA: String?
     }
 
     /// Which artifact.
@@ -180,7 +182,7 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
 
     private func linuxJoin() throws(CodedError) -> LinuxJoin {
         let (command, target) = try target()
-        return try LinuxJoin(command: command, node: target, user: try required(user, "user"))
+        return try LinuxJoin(command: command, node: target, user: try required(user, "user"), trustedCA: join?.trustedCA)
     }
 
     private func windowsJoin() throws(CodedError) -> WindowsJoinScript {

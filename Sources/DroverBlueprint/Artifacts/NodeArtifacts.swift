@@ -113,11 +113,20 @@ public struct NodeArtifacts: Sendable {
 
     /// A join artifact of workload `node` running `command` (Rancher's registration command for its OS), the node's
     /// public address being `address`.
-    public func join(_ artifact: NodeArtifactRequest.Artifact, _ node: PlannedNode, command: String, address: String) -> NodeArtifactRequest {
+    public func join(
+        _ artifact: NodeArtifactRequest.Artifact, _ node: PlannedNode, command: String, address: String, trustedCA: String? = nil
+    ) -> NodeArtifactRequest {
         NodeArtifactRequest(
             artifact: artifact, node: node.vmName, user: node.os == .linux ? spec.admin.username : nil,
             join: NodeArtifactRequest.Join(
-                command: command, roles: node.roles.map(\.rawValue), address: address, internalAddress: node.privateAddress?.description ?? ""))
+                command: command, roles: node.roles.map(\.rawValue), address: address, internalAddress: node.privateAddress?.description ?? "",
+                trustedCA: trustedCA))
+    }
+
+    /// Whether `artifact` puts Drover's private CA in the node's trust store before the node downloads Rancher's
+    /// installer over TLS (`tls.source: private`; no public CA vouches for that certificate).
+    public func trustsRancherCA(_ artifact: NodeArtifactRequest.Artifact) -> Bool {
+        spec.rancher.tls == .private && artifact == .linuxJoinScript
     }
 
     /// The artifacts of workload `node` that travel in its custom data or a VM extension, each with where it goes and
@@ -183,7 +192,9 @@ public struct NodeArtifacts: Sendable {
                     continue
                 }
                 let command = node.os == .windows ? commands.windows : commands.linux
-                try add(path, artifact == .dockerCloudConfig ? dockerCloudConfig(node) : join(artifact, node, command: command, address: publicAddresses[node.vmName] ?? Self.addressPlaceholder), delivery)
+                let address = publicAddresses[node.vmName] ?? Self.addressPlaceholder
+                let ca = trustsRancherCA(artifact) ? secrets.rancherTLS.caCertificate : nil
+                try add(path, artifact == .dockerCloudConfig ? dockerCloudConfig(node) : join(artifact, node, command: command, address: address, trustedCA: ca), delivery)
             }
         }
         return out

@@ -223,7 +223,9 @@ public struct Blueprint: Sendable {
                 if let kind {
                     let request = kind == .dockerCloudConfig
                         ? artifacts.dockerCloudConfig(planned) : artifacts.join(kind, planned, command: "", address: "")
-                    let late: [String: Value] = kind == .dockerCloudConfig ? [:] : ["join.command": command, "join.address": ref("azure.public_ip", name, "ipAddress")]
+                    var late: [String: Value] = kind == .dockerCloudConfig ? [:] : ["join.command": command, "join.address": ref("azure.public_ip", name, "ipAddress")]
+                    // A node trusts Drover's private CA before it downloads Rancher's installer (docs/nodes.md).
+                    if artifacts.trustsRancherCA(kind), let rancherCA { late["join.trustedCA"] = rancherCA }
                     text = artifact("\(name)/\(kind.rawValue)", request, late: late)
                 }
                 if delivery == .customData { customData = text } else { script = text }

@@ -48,13 +48,26 @@ struct SimServeCommand: AsyncParsableCommand {
         do { _ = try FaultPlan(parsing: faults) } catch let error as SimulatorError { throw ValidationError("--faults: \(error)") }
     }
 
-    func run() async throws {
-        // Catch Ctrl-C before the variables are printed: whoever reads them may interrupt at once.
+    /// A stream that yields once at the first Ctrl-C (or SIGTERM), and the handler to cancel.
+    static func interrupts() -> (AsyncStream<Void>, InterruptHandler) {
         let (interrupted, signal) = AsyncStream.makeStream(of: Void.self)
         let handler = InterruptHandler.install {
             signal.yield()
             signal.finish()
         }
+        return (interrupted, handler)
+    }
+
+    /// Waits for Ctrl-C.
+    static func waitForInterrupt() async {
+        let (interrupted, handler) = interrupts()
+        defer { handler.cancel() }
+        for await _ in interrupted { break }
+    }
+
+    func run() async throws {
+        // Catch Ctrl-C before the variables are printed: whoever reads them may interrupt at once.
+        let (interrupted, handler) = Self.interrupts()
         defer { handler.cancel() }
         let directory = URL(fileURLWithPath: dir)
         let simulator = try AzureSimulator(configuration: AzureSimulatorConfiguration(

@@ -8,6 +8,10 @@ struct OperationRunner {
     var options: GlobalOptions
     var targets: [String]
     var parallelism: Int
+    /// Variables the providers see instead of the process environment's (the simulators' for `up --simulate`).
+    var variables: [String: String] = [:]
+    /// Fills in what the environment decides (the simulated subscription and tenant), after the spec is checked.
+    var adjustSpec: @Sendable (inout ClusterSpec) -> Void = { _ in }
 
     enum Outcome { case noChanges, changes }
 
@@ -19,8 +23,10 @@ struct OperationRunner {
             }
             return address
         }
-        let workspace = Workspace(specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: options.eventSink)
-        let (spec, warnings) = try workspace.loadSpec()
+        let workspace = Workspace(
+            specPath: options.spec, statePath: options.state, parallelism: parallelism, sink: options.eventSink, variables: variables)
+        var (spec, warnings) = try workspace.loadSpec()
+        adjustSpec(&spec)
         Console.diagnostics(warnings)
         let configuration = Blueprint(spec: spec).configuration()
         return try await LockedRun.run(workspace.store, operation: planOnly ? "plan" : mode.rawValue, note: Console.note) { run in

@@ -8,6 +8,9 @@ struct Workspace {
     var statePath: String
     var parallelism: Int
     var sink: EngineEventSink
+    /// Variables that replace the process environment's for the providers (`up --simulate` points them at the
+    /// simulators this way).
+    var variables: [String: String] = [:]
 
     /// The validated spec and its warnings; throws `SpecInvalidError` when anything is an error.
     func loadSpec() throws -> (spec: ClusterSpec, warnings: [Diagnostic]) {
@@ -25,7 +28,9 @@ struct Workspace {
     /// Runs `body` with an engine whose providers are built for `spec` (nil when no spec is loaded), then closes
     /// the connections the providers opened, whether `body` succeeded or not.
     func withEngine<T>(spec: ClusterSpec?, _ body: (Engine) async throws -> T) async throws -> T {
-        let providers = CompositionRoot.providers(.forState(at: statePath, spec: spec))
+        var environment = CompositionRoot.Environment.forState(at: statePath, spec: spec)
+        environment.variables.merge(variables) { _, given in given }
+        let providers = CompositionRoot.providers(environment)
         let engine = Engine(registry: providers.registry, store: store, parallelism: parallelism, sink: sink)
         let result: Result<T, any Error>
         do { result = .success(try await body(engine)) } catch { result = .failure(error) }

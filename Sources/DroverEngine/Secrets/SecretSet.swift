@@ -8,6 +8,9 @@ import Foundation
 public struct SecretSet: Sendable, Equatable {
     /// Shorter strings are not treated as secrets: scrubbing them would mangle ordinary words.
     public static let minimumLength = 6
+    /// Inside a secret object or list, shorter strings are taken for the ordinary fields beside the secret (a node's
+    /// role `worker`, an OS name) rather than secrets: generated secrets, tokens and keys are all longer.
+    public static let minimumNestedLength = 16
 
     private(set) var values: Set<String> = []
 
@@ -17,12 +20,14 @@ public struct SecretSet: Sendable, Equatable {
     /// Whether no secret is known.
     public var isEmpty: Bool { values.isEmpty }
 
-    /// Adds every string inside `value`.
-    public mutating func insert(contentsOf value: Value) {
+    /// Adds `value` when it is a string, and the long strings inside it when it is an object or a list.
+    public mutating func insert(contentsOf value: Value) { insert(contentsOf: value, nested: false) }
+
+    private mutating func insert(contentsOf value: Value, nested: Bool) {
         switch value {
-        case .string(let s) where s.count >= Self.minimumLength: values.insert(s)
-        case .array(let items): for item in items { insert(contentsOf: item) }
-        case .object(let fields): for field in fields.values { insert(contentsOf: field) }
+        case .string(let s) where s.count >= (nested ? Self.minimumNestedLength : Self.minimumLength): values.insert(s)
+        case .array(let items): for item in items { insert(contentsOf: item, nested: true) }
+        case .object(let fields): for field in fields.values { insert(contentsOf: field, nested: true) }
         default: break
         }
     }

@@ -153,18 +153,7 @@ public struct RegistrationCommand: Sendable {
     public func command(for node: JoinTarget) throws(CodedError) -> String {
         switch template {
         case .rke1Linux, .rke2Linux:
-            guard !node.roles.isEmpty else {
-                throw CodedError(code: "NoRoles", message: "node \(node.nodeName) has no role", remediation: "give it etcd, controlplane or worker")
-            }
-            var edited = Self.removing(
-                ["--etcd", "--controlplane", "--worker", "--all-roles", "-a", "-e", "-p", "-w"],
-                valued: ["--address", "--internal-address", "--node-name", "-n", "-i"], from: tokens)
-            edited += node.roles.sorted().map { .flag("--\($0.rawValue)") }
-            edited += [
-                .flag("--address"), .word(node.address), .flag("--internal-address"), .word(node.internalAddress),
-                .flag("--node-name"), .word(node.nodeName),
-            ]
-            return POSIXShell.render(edited)
+            return POSIXShell.render(try linuxTokens(for: node))
         case .rke1Windows:
             return "PowerShell " + outerArguments.dropFirst().map(WindowsCommandLine.quote).joined(separator: " ")
                 + " -Command " + WindowsCommandLine.quote("& {\(try windowsPipeline(for: node))}")
@@ -190,6 +179,37 @@ public struct RegistrationCommand: Sendable {
             }
             return rendered.joined(separator: "; ")
         }
+    }
+
+    /// The Linux command's words with `node`'s roles, addresses and name in place of any it carried.
+    private func linuxTokens(for node: JoinTarget) throws(CodedError) -> [ShellToken] {
+        guard !node.roles.isEmpty else {
+            throw CodedError(code: "NoRoles", message: "node \(node.nodeName) has no role", remediation: "give it etcd, controlplane or worker")
+        }
+        var edited = Self.removing(
+            ["--etcd", "--controlplane", "--worker", "--all-roles", "-a", "-e", "-p", "-w"],
+            valued: ["--address", "--internal-address", "--node-name", "-n", "-i"], from: tokens)
+        edited += node.roles.sorted().map { .flag("--\($0.rawValue)") }
+        edited += [
+            .flag("--address"), .word(node.address), .flag("--internal-address"), .word(node.internalAddress),
+            .flag("--node-name"), .word(node.nodeName),
+        ]
+        return edited
+    }
+
+    /// For RKE2 Linux: the `curl … | sudo sh -s - …` command as two steps, the install script downloaded to `path`
+    /// and then run with the same arguments. Through the pipe a failed download (a certificate the node does not
+    /// trust, a 404) hands `sh` an empty script that succeeds, and the node silently never joins; as two steps the
+    /// join stops with curl's error. Other templates have no pipe and come back as one step.
+    public func steps(for node: JoinTarget, downloadingTo path: String) throws(CodedError) -> [String] {
+        guard template == .rke2Linux else { return [try command(for: node)] }
+        let parts = try linuxTokens(for: node).split(at: ["|"])
+        guard parts.count == 2, let dash = parts[1].firstIndex(where: { $0.value == "-s" }), dash + 1 < parts[1].count,
+            parts[1][dash + 1].value == "-"
+        else { return [try command(for: node)] }
+        var run = parts[1]
+        run.replaceSubrange(dash...(dash + 1), with: [.word(path)])
+        return [POSIXShell.render(parts[0] + [.flag("-o"), .word(path)]), POSIXShell.render(run)]
     }
 
     /// For RKE1 Windows: the `docker run … bootstrap … --worker … | iex` pipeline, to run inside a PowerShell script.

@@ -59,6 +59,13 @@ enum ShellCommands {
             }
             return .ok
         case "chown": return .ok
+        case "update-ca-certificates":
+            // Debian/Ubuntu's ca-certificates: every `*.crt` under /usr/local/share/ca-certificates joins the trust
+            // store curl and agents use (update-ca-certificates(8)).
+            let files = (await context.record()?.files ?? [:]).filter { $0.key.hasPrefix("/usr/local/share/ca-certificates/") && $0.key.hasSuffix(".crt") }
+            let added = files.keys.sorted().compactMap { files[$0]?.content }
+            await context.update { record in record.addedRoots += added.filter { !record.addedRoots.contains($0) } }
+            return CommandResult(status: 0, output: "Updating certificates in /etc/ssl/certs...\n\(added.count) added, 0 removed; done.\n")
         case "rm":
             let paths = args.filter { !$0.hasPrefix("-") }
             await context.update { record in for path in paths { record.files[path] = nil } }
@@ -183,6 +190,11 @@ enum ShellCommands {
             guard index + 1 < args.count else { return .fail(2, "sh: 0: -c requires an argument") }
             script = args[index + 1]
             child = ShellInterpreter(context: shell.context, environment: invocation.environment, arguments: Array(args.dropFirst(index + 3)))
+        } else if let path = args.first, !path.hasPrefix("-") {
+            // `sh FILE ARGS…` runs the file with ARGS as $1… (POSIX sh(1), "the first operand is a command file").
+            guard let file = await shell.context.file(path) else { return .fail(127, "sh: 0: cannot open \(path): No such file") }
+            script = file.content
+            child = ShellInterpreter(context: shell.context, environment: invocation.environment, arguments: Array(args.dropFirst()))
         } else {
             if args.first == "-s" { args.removeFirst() }
             if args.first == "-" || args.first == "--" { args.removeFirst() }
