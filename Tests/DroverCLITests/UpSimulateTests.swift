@@ -5,27 +5,17 @@ import Testing
 /// the simulators started in the process (Azure with its machines, Rancher, Kubernetes), their world kept beside the
 /// state so the next command meets the same simulated cloud.
 @Suite struct UpSimulateTests {
-    /// The starter spec without its Windows pool: Linux etcd, control-plane and worker nodes.
-    static func linuxOnlySpec(in folder: URL, drover: DroverBinary) async throws {
-        #expect(try await drover("init").status == 0)
-        let file = folder.appendingPathComponent("drover.yaml")
-        var text = try String(contentsOf: file, encoding: .utf8)
-        let start = try #require(text.range(of: "    - name: win\n"))
-        let version = try #require(text.range(of: "windowsVersion:", range: start.upperBound..<text.endIndex))
-        let lineEnd = try #require(text.range(of: "\n", range: version.upperBound..<text.endIndex))
-        text.removeSubrange(start.lowerBound..<lineEnd.upperBound)
-        try text.write(to: file, atomically: true, encoding: .utf8)
-    }
-
+    /// The README's first command on an empty folder: the starter spec's hybrid cluster (Linux etcd, control plane and
+    /// worker, a Windows Server 2022 worker) from nothing to every node Ready.
     @Test func upConvergesRerunsWithoutChangesAndDownEmptiesTheSimulatedWorld() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let drover = try DroverBinary(directory: folder)
-        try await Self.linuxOnlySpec(in: folder, drover: drover)
 
         let up = try await drover.run(["up", "--simulate"])
         #expect(up.status == 0, "\(up.stderr)\n\(up.stdout.suffix(3000))")
-        #expect(up.stderr.contains("SIMULATION:") && up.stdout.contains("Apply complete!"))
+        #expect(up.stderr.contains("using the starter spec") && up.stderr.contains("SIMULATION:") && up.stdout.contains("Apply complete!"))
+        #expect(up.stdout.contains("win-0-vm") && up.stdout.contains("rancher.windows_registration/windowshybrid: Creation complete"))
         #expect(up.stdout.contains("rancher.cluster_ready/windowshybrid: Creation complete"))
         let kubeconfig = folder.appendingPathComponent(".drover/kubeconfig-windowshybrid.yaml")
         #expect((try FileManager.default.attributesOfItem(atPath: kubeconfig.path)[.posixPermissions] as? Int) == 0o600)

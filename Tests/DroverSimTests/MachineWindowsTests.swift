@@ -121,3 +121,18 @@ import Testing
         }
     }
 }
+
+extension MachineWindowsTests {
+    /// Windows scripts end their lines with CR LF (Drover writes them so); PowerShell reads them as any other script.
+    @Test func aScriptWithWindowsLineEndingsJoinsAsAnyOther() async throws {
+        try await MachineBed.run(trustRancherCA: true) { bed in
+            let rancher = try await bed.startRancher(token: Self.token)
+            try await bed.windowsVM("win-0", address: "10.0.1.9", sku: "2022-datacenter-core-g2", customData: nil)
+            let script = Self.joinScript(checksum: rancher.checksum).replacingOccurrences(of: "\n", with: "\r\n")
+            let ext = try await bed.runExtension("win-0", name: "join", body: Self.extensionBody(script))
+            #expect(ext.provisioningState == "Succeeded", "\(ext.statusMessage ?? "")")
+            #expect(try await bed.machine("win-0")?["state"]?.string == "joined")
+            #expect(rancher.node("win-0")?.at("metadata.labels")?["node.kubernetes.io/windows-build"]?.string == "10.0.20348")
+        }
+    }
+}

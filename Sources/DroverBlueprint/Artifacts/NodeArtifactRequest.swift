@@ -187,6 +187,6 @@ public struct NodeArtifactRequest: Codable, Sendable, Equatable {
 
     private func windowsJoin() throws(CodedError) -> WindowsJoinScript {
         let (command, target) = try target()
-        return try WindowsJoinScript(command: command, node: target)
+        return try WindowsJoinScript(command: command, node: target, trustedCA: join?.trustedCA)
     }
 }

@@ -126,7 +126,7 @@ public struct NodeArtifacts: Sendable {
     /// Whether `artifact` puts Drover's private CA in the node's trust store before the node downloads Rancher's
     /// installer over TLS (`tls.source: private`; no public CA vouches for that certificate).
     public func trustsRancherCA(_ artifact: NodeArtifactRequest.Artifact) -> Bool {
-        spec.rancher.tls == .private && artifact == .linuxJoinScript
+        spec.rancher.tls == .private && [.linuxJoinScript, .windowsJoinScript, .windowsJoinCommand].contains(artifact)
     }
 
     /// The artifacts of workload `node` that travel in its custom data or a VM extension, each with where it goes and

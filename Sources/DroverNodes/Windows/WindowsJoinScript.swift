@@ -15,8 +15,9 @@ public struct WindowsJoinScript: Sendable {
     /// The script's text.
     public let text: String
 
-    /// The join script for `node` running `command` (a registration command of either Windows template).
-    public init(command: RegistrationCommand, node: JoinTarget) throws(CodedError) {
+    /// The join script for `node` running `command` (a registration command of either Windows template), trusting
+    /// `trustedCA` (PEM; Drover's private CA) in the machine's root store before anything contacts Rancher.
+    public init(command: RegistrationCommand, node: JoinTarget, trustedCA: String? = nil) throws(CodedError) {
         let join: [String]
         switch command.template {
         case .rke1Windows:
@@ -54,6 +55,7 @@ public struct WindowsJoinScript: Sendable {
             "            return",
             "        }",
             "    }",
+        ] + Self.trust(trustedCA) + [
             "    Set-Location \(folder)",
             "    Write-Output 'drover: running the registration command'",
         ] + join.map { "    " + $0 } + [
@@ -68,6 +70,19 @@ public struct WindowsJoinScript: Sendable {
             "}",
         ]
         text = lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Where the script keeps Rancher's CA before importing it.
+    public static let caFile = #"C:\drover\rancher-ca.crt"#
+
+    /// The lines that put `pem` in `Cert:\LocalMachine\Root`, so curl.exe and the agent trust Rancher's certificate.
+    private static func trust(_ pem: String?) -> [String] {
+        guard let pem, !pem.isEmpty else { return [] }
+        let encoded = Data(pem.utf8).base64EncodedString()
+        return [
+            "    [IO.File]::WriteAllText('\(caFile)', [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('\(encoded)')))",
+            "    Import-Certificate -FilePath '\(caFile)' -CertStoreLocation 'Cert:\\LocalMachine\\Root' | Out-Null",
+        ]
     }
 
     /// The `commandToExecute` for `Microsoft.Compute/CustomScriptExtension` (protected settings only: it holds

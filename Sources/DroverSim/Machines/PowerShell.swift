@@ -110,7 +110,8 @@ final class PowerShellInterpreter {
     // MARK: Statements
 
     func block(_ text: String) async throws {
-        for statement in try Self.statements(text) { try await execute(statement) }
+        // Windows scripts end their lines with CR LF; PowerShell's parser takes CR as a line break too.
+        for statement in try Self.statements(text.replacingOccurrences(of: "\r\n", with: "\n")) { try await execute(statement) }
     }
 
     func execute(_ statement: String) async throws {

@@ -19,6 +19,17 @@ enum PowerShellCommands {
         case "set-content", "out-file":
             await context.write(absolute(parameters["path"] ?? parameters["filepath"] ?? "", shell), (parameters["value"] ?? "") + "\n")
             return .null
+        case "import-certificate":
+            // PKI module: a certificate file imported into Cert:\LocalMachine\Root is trusted by curl.exe (Schannel) and
+            // the agents from then on.
+            let path = absolute(parameters["filepath"] ?? parameters.positional.first ?? "", shell)
+            guard let file = await context.file(path) else {
+                throw PowerShellInterpreter.Thrown(message: "Import-Certificate : The system cannot find the file specified. (\(path))")
+            }
+            if (parameters["certstorelocation"] ?? "").lowercased().hasSuffix(#"localmachine\root"#) {
+                await context.update { record in if !record.addedRoots.contains(file.content) { record.addedRoots.append(file.content) } }
+            }
+            return .null
         case "test-path":
             let path = absolute(parameters["path"] ?? parameters.positional.first ?? "", shell)
             let found = await context.file(path) != nil
