@@ -40,6 +40,12 @@ struct SimServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("hostname"), help: "Another name the TLS certificate covers besides 127.0.0.1 and localhost (repeatable).")
     var hostnames: [String] = []
 
+    @Option(name: .customLong("rancher-hostname"), help: "A public host name a simulated Rancher will answer on once the machines bring it up (repeatable); the spec's load balancer FQDN is added when --spec names a valid spec.")
+    var rancherHostnames: [String] = []
+
+    @Option(help: "The spec whose Rancher FQDN the simulated Rancher answers on, when it exists.")
+    var spec = "drover.yaml"
+
     @Flag(help: "Print the variables as one JSON object instead of export lines.")
     var json = false
 
@@ -70,30 +76,44 @@ struct SimServeCommand: AsyncParsableCommand {
         let (interrupted, handler) = Self.interrupts()
         defer { handler.cancel() }
         let directory = URL(fileURLWithPath: dir)
-        let simulator = try AzureSimulator(configuration: AzureSimulatorConfiguration(
+        var configuration = Simulation.Configuration(
             directory: directory, timeScale: timeScale, faults: try FaultPlan(parsing: faults), seed: seed,
-            hostnames: hostnames, requestLogFile: requestLog.map { URL(fileURLWithPath: $0) }))
-        let endpoints = try await simulator.start()
+            rancherHostnames: rancherHostnames + specHostname())
+        configuration.azureHostnames = hostnames
+        configuration.requestLogFile = requestLog.map { URL(fileURLWithPath: $0) }
+        let simulation = try Simulation(configuration: configuration)
+        let endpoints = try await simulation.start()
         let variables = Self.variables(endpoints, timeScale: timeScale)
         let text = json ? Self.jsonText(variables) : Self.exportLines(variables)
         if let envFile { try Self.writePrivate(text, to: envFile) }
         Console.out(text, terminator: "")
         fflush(nil)
         for await _ in interrupted { break }
-        await simulator.stop()
+        await simulation.stop()
         Console.err("drover sim serve: stopped; the world stays in \(directory.path)")
     }
 
+    /// The load balancer FQDN of the spec at `spec`, when it is there and valid.
+    private func specHostname() -> [String] {
+        guard FileManager.default.fileExists(atPath: spec),
+            let loaded = try? Workspace(specPath: spec, statePath: "drover.state.json", parallelism: 1, sink: { _ in }).loadSpec()
+        else { return [] }
+        return [loaded.spec.rancher.fqdn]
+    }
+
     /// The variables a client needs, in the order they are printed.
-    static func variables(_ endpoints: AzureSimulatorEndpoints, timeScale: Double) -> [(String, String)] {
-        [
+    static func variables(_ simulation: Simulation.Endpoints, timeScale: Double) -> [(String, String)] {
+        let endpoints = simulation.azure
+        // Rancher's names reach the simulated Rancher on loopback, TLS name kept (curl's --connect-to).
+        let connectTo = simulation.connectTo.isEmpty ? [] : [("DROVER_CONNECT_TO", simulation.connectTo.joined(separator: ","))]
+        return [
             ("AZURE_TENANT_ID", endpoints.tenantId), ("AZURE_CLIENT_ID", endpoints.clientId),
             ("AZURE_CLIENT_SECRET", endpoints.clientSecret), ("AZURE_SUBSCRIPTION_ID", endpoints.subscriptionId),
             ("ARM_METADATA_HOSTNAME", endpoints.armHost), ("DROVER_CA_FILE", endpoints.caFile),
             ("DROVER_SIM_INVENTORY_URL", endpoints.inventoryURL),
             // The client paces writes on the simulator's time (the write budget refills this much faster).
             ("DROVER_SIM_TIME_SCALE", String(timeScale)),
-        ]
+        ] + connectTo
     }
 
     static func exportLines(_ variables: [(String, String)]) -> String {

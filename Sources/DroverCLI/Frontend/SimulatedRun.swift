@@ -25,11 +25,7 @@ struct SimulatedRun {
             directory: directory(forState: statePath), timeScale: timeScale, rancherHostnames: [spec.rancher.fqdn]))
         let endpoints = try await simulation.start()
         let azure = endpoints.azure
-        let variables = [
-            "AZURE_TENANT_ID": azure.tenantId, "AZURE_CLIENT_ID": azure.clientId, "AZURE_CLIENT_SECRET": azure.clientSecret,
-            "AZURE_SUBSCRIPTION_ID": azure.subscriptionId, "ARM_METADATA_HOSTNAME": azure.armHost, "DROVER_CA_FILE": azure.caFile,
-            "DROVER_SIM_TIME_SCALE": String(timeScale), "DROVER_CONNECT_TO": endpoints.connectTo.joined(separator: ","),
-        ]
+        let variables = Dictionary(SimServeCommand.variables(endpoints, timeScale: timeScale), uniquingKeysWith: { _, last in last })
         Console.note(
             "SIMULATION: Azure, Entra ID, Rancher, the machines and Kubernetes are simulated in this process (world in "
                 + "\(directory(forState: statePath).path), time \(String(format: "%g", 1 / max(timeScale, 1e-9)))x faster); nothing real is created.")

@@ -27,6 +27,10 @@ public final class Simulation: Sendable {
         public var rancherStartup: TimeInterval
         /// How long machines take to do things.
         public var machineDelays: MachineDelays
+        /// More names the Azure simulator's certificate covers besides 127.0.0.1 and localhost.
+        public var azureHostnames: [String] = []
+        /// Where Azure's exchanges are appended as JSON lines (secrets redacted), if anywhere.
+        public var requestLogFile: URL?
 
         /// Creates a configuration.
         public init(
@@ -86,7 +90,8 @@ public final class Simulation: Sendable {
         machines = MachineSimulator(network: network, rancherHost: rancher, delays: configuration.machineDelays)
         azure = try AzureSimulator(configuration: AzureSimulatorConfiguration(
             directory: directory.appendingPathComponent("azure"), timeScale: configuration.timeScale, faults: configuration.faults,
-            seed: configuration.seed, clock: clock, machines: machines))
+            seed: configuration.seed, clock: clock, hostnames: configuration.azureHostnames, requestLogFile: configuration.requestLogFile,
+            machines: machines))
     }
 
     /// Starts Azure and the clock that drives the Kubernetes clusters; Rancher comes up when the machines ask.
