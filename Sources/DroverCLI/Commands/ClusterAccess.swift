@@ -23,8 +23,7 @@ enum ClusterAccess {
             Console.err("Warning: cluster \(endpoint.cluster.name) is reached without checking its certificate (--insecure-skip-tls-verify)")
         }
         var base = TransportConfiguration(connectTimeout: 10, requestTimeout: 60)
-        let overrides = ProcessInfo.processInfo.environment["DROVER_CONNECT_TO"] ?? ""
-        base.hostOverrides = try overrides.split(separator: ",").map { try HostOverride(parsing: String($0)) }
+        base.hostOverrides = try HostOverride.list(parsing: ProcessInfo.processInfo.environment["DROVER_CONNECT_TO"])
         return try KubeClient.connect(endpoint: endpoint, base: base, allowInsecure: flags.insecure)
     }
 

@@ -33,10 +33,15 @@ public enum CompositionRoot {
             self.tenantId = tenantId
         }
 
+        /// `.drover/` beside the state at `statePath`: tool files, run records, the simulated world.
+        public static func toolDirectory(forState statePath: String) -> URL {
+            URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover")
+        }
+
         /// The environment of a run whose state file is at `statePath`, for `spec` when one is loaded.
         public static func forState(at statePath: String, spec: ClusterSpec? = nil) -> Environment {
             Environment(
-                workingDirectory: URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover"),
+                workingDirectory: toolDirectory(forState: statePath),
                 subscriptionId: spec.map(\.azure.subscriptionId), tenantId: spec.map(\.azure.tenantId))
         }
 

@@ -15,7 +15,7 @@ struct SimulatedRun {
 
     /// The folder of the simulated world of the state at `statePath`.
     static func directory(forState statePath: String) -> URL {
-        URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover/sim")
+        CompositionRoot.Environment.toolDirectory(forState: statePath).appendingPathComponent("sim")
     }
 
     /// Starts the simulators for the spec at `specPath` on `timeScale`.

@@ -48,7 +48,7 @@ final class RunRecorder: Sendable {
 
     /// Where the runs of the state at `statePath` are recorded: `.drover/runs/` beside it.
     static func directory(forState statePath: String) -> URL {
-        URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(".drover/runs")
+        CompositionRoot.Environment.toolDirectory(forState: statePath).appendingPathComponent("runs")
     }
 
     /// `20261128T094501.123Z`: sorts as time does, safe in a file name.

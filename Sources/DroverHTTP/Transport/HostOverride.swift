@@ -34,4 +34,17 @@ public struct HostOverride: Sendable, Equatable {
         }
         self.init(host: parts[0], port: port, address: parts[2], targetPort: parts.count == 4 ? Int(parts[3]) : nil)
     }
+
+    /// Parses a comma-separated list of overrides, as `DROVER_CONNECT_TO` holds them (empty entries ignored); an
+    /// error names `source`.
+    /// - Throws: `CodedError` `InvalidHostOverride` for the first entry that does not parse.
+    public static func list(parsing text: String?, source: String = "DROVER_CONNECT_TO") throws -> [HostOverride] {
+        guard let text else { return [] }
+        return try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { entry in
+            do { return try HostOverride(parsing: entry) } catch var error as CodedError {
+                error.message = "\(source): " + error.message
+                throw error
+            }
+        }
+    }
 }

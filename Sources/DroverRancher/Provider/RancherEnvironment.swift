@@ -44,13 +44,5 @@ public struct RancherEnvironment: Sendable {
     }
 
     /// Parses a comma-separated list of curl `--connect-to`-style overrides; empty entries are ignored.
-    public static func hostOverrides(_ text: String?) throws -> [HostOverride] {
-        guard let text else { return [] }
-        return try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { entry in
-            do { return try HostOverride(parsing: entry) } catch var error as CodedError {
-                error.message = "DROVER_CONNECT_TO: " + error.message
-                throw error
-            }
-        }
-    }
+    public static func hostOverrides(_ text: String?) throws -> [HostOverride] { try HostOverride.list(parsing: text) }
 }
